@@ -1,0 +1,37 @@
+# Two commands matter: `make run` and `make test`. Both work on a fresh machine with Python 3.11+.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DB ?= data/trust.duckdb
+PORT ?= 8501
+
+.PHONY: run test lint demo bench clean
+
+$(VENV)/.installed-runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed-runtime
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(DB): | $(VENV)/.installed-runtime
+	$(PY) -m safeguarding demo --db $(DB)
+
+run: $(VENV)/.installed-runtime $(DB)
+	SAFEGUARDING_DB=$(DB) $(PY) -m streamlit run dashboard.py --server.port $(PORT)
+
+demo: $(VENV)/.installed-runtime
+	$(PY) -m safeguarding demo --db $(DB)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: $(VENV)/.installed-dev lint
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -1,0 +1,1 @@
+"""Safeguarding governance dashboard for multi-academy trusts: ingest, metrics, exports."""

@@ -1,0 +1,5 @@
+import sys
+
+from safeguarding.cli import main
+
+sys.exit(main())

@@ -1,0 +1,44 @@
+"""`python -m safeguarding COMMAND`: one module per command in safeguarding/commands/.
+
+Exit status (SPEC §6): 0 success, 1 when a file was refused (or the work could not be done),
+2 on usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+
+# Each module has register(subparsers), which adds its parser and sets `run`.
+COMMANDS = (
+    "demo",
+    "ingest",
+    "status",
+    "metrics",
+)
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m safeguarding",
+        description="Safeguarding governance dashboard: load exports, compute metrics.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        importlib.import_module(f"safeguarding.commands.{name}").register(commands)
+    return parser
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        help="database file (default data/trust.duckdb, or $SAFEGUARDING_DB)",
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return args.run(args)

@@ -1,0 +1,240 @@
+"""The data contract of SPEC §2: datasets, their columns, keys and allowed values.
+
+This is the one place the contract is written down in Python. The staging SQL in
+`queries/staging/` implements the same types and rules row by row; tests hold the two together.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+DATASETS = ("academies", "concerns", "referrals", "staff", "training", "policies")
+
+CATEGORIES = (
+    "child_sexual_exploitation",
+    "child_criminal_exploitation",
+    "sharing_nudes",
+    "online_safety",
+    "child_on_child_abuse",
+    "sexual_abuse",
+    "physical_abuse",
+    "emotional_abuse",
+    "neglect",
+    "domestic_abuse",
+    "mental_health_self_harm",
+    "missing_from_home_or_education",
+    "radicalisation",
+    "substance_misuse",
+    "honour_based_abuse",
+    "other",
+)
+
+# Allowed values of each enumerated column ("domain"). Matching ignores case and punctuation.
+ENUMS: dict[str, tuple[str, ...]] = {
+    "phase": ("primary", "secondary", "all_through", "special", "alternative_provision", "nursery"),
+    "category": CATEGORIES,
+    "outcome": ("monitor", "early_help", "referral", "advice", "no_further_action", "other"),
+    "status": ("open", "closed"),
+    "agency": (
+        "children_social_care",
+        "police",
+        "lado",
+        "early_help",
+        "camhs",
+        "prevent",
+        "other",
+    ),
+    "decision": (
+        "no_further_action",
+        "early_help",
+        "section_17",
+        "section_47",
+        "strategy_discussion",
+        "advice",
+        "other",
+    ),
+    "role": (
+        "teacher",
+        "support",
+        "leadership",
+        "principal",
+        "governor",
+        "trustee",
+        "volunteer",
+        "other",
+    ),
+    "safeguarding_role": ("none", "dsl", "deputy_dsl", "safeguarding_governor"),
+    "course": (
+        "safeguarding_induction",
+        "safeguarding_update",
+        "safeguarding_full",
+        "dsl_full",
+        "dsl_refresh",
+        "kcsie_part1",
+        "kcsie_annex_a",
+        "kcsie_annex_b",
+        "cse_awareness",
+        "online_safety",
+        "prevent",
+        "governor_safeguarding",
+        "other",
+    ),
+    "policy_type": (
+        "child_protection_safeguarding",
+        "child_sexual_exploitation",
+        "online_safety",
+        "acceptable_use",
+        "relationships_sex_education",
+        "allegations_against_staff",
+        "whistleblowing",
+        "staff_code_of_conduct",
+        "other",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # text, code, datetime, date, bool, int, enum
+    required: bool = False
+    domain: str | None = None  # for enum columns: the key of ENUMS
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...] = field(default_factory=tuple)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _c(name, kind="text", required=False, domain=None) -> Column:
+    if kind == "enum" and domain is None:
+        domain = name
+    return Column(name, kind, required, domain)
+
+
+ACADEMY = _c("academy_code", "code", required=True)
+# In the five academy-scoped datasets the academy can come from --academy instead of a column.
+ACADEMY_OPTIONAL = _c("academy_code", "code")
+
+CONTRACT: dict[str, Dataset] = {
+    "academies": Dataset(
+        "academies",
+        key=("academy_code",),
+        columns=(
+            ACADEMY,
+            _c("academy_name", required=True),
+            _c("phase", "enum", required=True),
+            _c("urn", "int"),
+            _c("local_authority"),
+            _c("pupils_on_roll", "int"),
+        ),
+    ),
+    "concerns": Dataset(
+        "concerns",
+        key=("academy_code", "concern_id"),
+        columns=(
+            ACADEMY_OPTIONAL,
+            _c("concern_id", required=True),
+            _c("pupil_ref", required=True),
+            _c("logged_at", "datetime", required=True),
+            _c("category", "enum", required=True),
+            _c("incident_at", "datetime"),
+            _c("year_group", "int"),
+            _c("cse_flag", "bool"),
+            _c("dsl_reviewed_at", "datetime"),
+            _c("decision_recorded", "bool"),
+            _c("outcome", "enum"),
+            _c("status", "enum"),
+            _c("closed_at", "datetime"),
+            _c("mentor_allocated", "bool"),
+            _c("looked_after", "bool"),
+            _c("send", "bool"),
+            _c("child_protection_plan", "bool"),
+            _c("missing_episode", "bool"),
+        ),
+    ),
+    "referrals": Dataset(
+        "referrals",
+        key=("academy_code", "referral_id"),
+        columns=(
+            ACADEMY_OPTIONAL,
+            _c("referral_id", required=True),
+            _c("agency", "enum", required=True),
+            _c("referred_at", "datetime", required=True),
+            _c("concern_id"),
+            _c("pupil_ref"),
+            _c("allegation_at", "datetime"),
+            _c("immediate_danger", "bool"),
+            _c("feedback_at", "datetime"),
+            _c("decision", "enum"),
+            _c("followed_up_at", "datetime"),
+            _c("escalated_at", "datetime"),
+        ),
+    ),
+    "staff": Dataset(
+        "staff",
+        key=("academy_code", "staff_ref"),
+        columns=(
+            ACADEMY_OPTIONAL,
+            _c("staff_ref", required=True),
+            _c("role", "enum", required=True),
+            _c("safeguarding_role", "enum"),
+            _c("works_with_children", "bool"),
+            _c("start_date", "date", required=True),
+            _c("leave_date", "date"),
+        ),
+    ),
+    "training": Dataset(
+        "training",
+        key=("academy_code", "staff_ref", "course", "completed_on"),
+        columns=(
+            ACADEMY_OPTIONAL,
+            _c("staff_ref", required=True),
+            _c("course", "enum", required=True),
+            _c("completed_on", "date", required=True),
+            _c("kcsie_edition", "int"),
+            _c("provider"),
+        ),
+    ),
+    "policies": Dataset(
+        "policies",
+        key=("academy_code", "policy_title"),
+        columns=(
+            ACADEMY_OPTIONAL,
+            _c("policy_title", required=True),
+            _c("policy_type", "enum"),
+            _c("last_reviewed_on", "date"),
+            _c("next_review_on", "date"),
+            _c("review_cycle_months", "int"),
+            _c("category"),
+            _c("owner"),
+            _c("approved_by"),
+            _c("issued_on", "date"),
+            _c("kcsie_edition_referenced", "int"),
+            _c("published_on_website", "bool"),
+        ),
+    ),
+}
+
+ALL_CONTRACT_COLUMNS = frozenset(c for d in CONTRACT.values() for c in d.column_names)
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+
+def normalise_label(text: object) -> str:
+    """Header and value matching ignores case, spaces, underscores, hyphens and punctuation."""
+    return _NOT_ALNUM.sub("", str(text).lower())

@@ -1,0 +1,152 @@
+"""Opening the DuckDB file: many readers, one writer, and never a half-written database.
+
+DuckDB lets one process write a file, and a process that merely holds it open (even read-only)
+blocks a writer elsewhere (SPEC §8). So writers never touch the live file: a writer takes an
+advisory lock, copies the live file to a scratch file beside it, changes the copy, and swaps it
+in with an atomic rename. Readers (the dashboard, `metrics`) keep reading the file they opened;
+the next time they look, the path names the new file. A writer killed at any point leaves the
+live file as it was; its scratch file is removed by the next writer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+from safeguarding import sql
+from safeguarding.paths import default_db_path
+
+SCHEMA_VERSION = 1
+DEFAULT_LOCK_WAIT_SECONDS = 30.0
+
+
+class DatabaseBusy(RuntimeError):
+    """Another process kept the database locked for longer than we were willing to wait."""
+
+
+class DatabaseMissing(RuntimeError):
+    """The database file does not exist yet."""
+
+
+def resolve_db_path(db: str | os.PathLike | None) -> Path:
+    return Path(db) if db else default_db_path()
+
+
+def _lock_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".lock")
+
+
+def _scratch_path(db_path: Path) -> Path:
+    return db_path.with_name(f"{db_path.name}.writing-{os.getpid()}")
+
+
+@contextlib.contextmanager
+def _exclusive_lock(db_path: Path, wait_seconds: float) -> Iterator[None]:
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(_lock_path(db_path), "a+") as lock_file:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(lock_file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise DatabaseBusy(
+                        f"The database {db_path} is being changed by another process and was "
+                        f"still busy after {wait_seconds:g} seconds. Nothing was changed. "
+                        "Wait for the other ingest to finish, then run this command again."
+                    ) from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file.fileno(), fcntl.LOCK_UN)
+
+
+def _remove_leftover_scratch_files(db_path: Path) -> None:
+    # Only called while holding the lock, so no live writer owns these.
+    for leftover in db_path.parent.glob(f"{db_path.name}.writing-*"):
+        leftover.unlink(missing_ok=True)
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring a database made by any earlier version of the code up to SCHEMA_VERSION."""
+    con.execute(
+        "create table if not exists schema_version (version integer, applied_at timestamp)"
+    )
+    current = con.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
+    if current > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"This database was made by a newer version of the dashboard (schema {current}; "
+            f"this code knows {SCHEMA_VERSION}). Update the code before using it."
+        )
+    for version, script in sql.migrations():
+        if version <= current:
+            continue
+        con.execute("begin")
+        con.execute(script)
+        con.execute(
+            "insert into schema_version values ($version, current_timestamp)",
+            {"version": version},
+        )
+        con.execute("commit")
+    return SCHEMA_VERSION
+
+
+@contextlib.contextmanager
+def writer(
+    db: str | os.PathLike | None = None,
+    wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS,
+    after_write=None,
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a private copy of the database, swapped in when the block succeeds.
+
+    `after_write(con)` runs before the swap (used to refresh derived tables such as the
+    calendar). If the block raises, the copy is thrown away and the live file is untouched.
+    """
+    db_path = resolve_db_path(db)
+    with _exclusive_lock(db_path, wait_seconds):
+        _remove_leftover_scratch_files(db_path)
+        scratch = _scratch_path(db_path)
+        if db_path.exists():
+            shutil.copyfile(db_path, scratch)
+        try:
+            con = duckdb.connect(str(scratch))
+            try:
+                migrate(con)
+                yield con
+                if after_write is not None:
+                    after_write(con)
+                con.execute("checkpoint")
+            finally:
+                con.close()
+            with open(scratch, "rb") as f:
+                os.fsync(f.fileno())
+            os.replace(scratch, db_path)
+        finally:
+            scratch.unlink(missing_ok=True)
+            Path(str(scratch) + ".wal").unlink(missing_ok=True)
+
+
+def reader(db: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the live file. Close it when done (or use `with`)."""
+    db_path = resolve_db_path(db)
+    if not db_path.exists():
+        raise DatabaseMissing(
+            f"There is no database at {db_path}. Build the demo with "
+            "`python -m safeguarding demo`, or load exports with `python -m safeguarding ingest`."
+        )
+    return duckdb.connect(str(db_path), read_only=True)
+
+
+def file_stamp(db: str | os.PathLike | None = None) -> tuple[int, int]:
+    """Changes whenever a writer swaps in a new file: use it in cache keys."""
+    st = resolve_db_path(db).stat()
+    return (st.st_ino, st.st_mtime_ns)

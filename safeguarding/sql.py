@@ -1,0 +1,26 @@
+"""Named SQL files from `queries/`. Python never builds SQL text; it loads it by name."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from safeguarding.paths import QUERIES_DIR
+
+
+@functools.cache
+def load(name: str) -> str:
+    """The text of `queries/<name>.sql`, e.g. load("staging/concerns")."""
+    path = QUERIES_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise FileNotFoundError(f"No query named {name!r} (looked for {path}).")
+    return path.read_text(encoding="utf-8")
+
+
+def migrations() -> list[tuple[int, str]]:
+    """Schema scripts `queries/schema/NNNN_*.sql`, in version order."""
+    scripts = []
+    for path in sorted((QUERIES_DIR / "schema").glob("[0-9][0-9][0-9][0-9]_*.sql")):
+        version = int(re.match(r"(\d{4})_", path.name).group(1))
+        scripts.append((version, path.read_text(encoding="utf-8")))
+    return scripts
