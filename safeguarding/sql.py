@@ -24,3 +24,10 @@ def migrations() -> list[tuple[int, str]]:
         version = int(re.match(r"(\d{4})_", path.name).group(1))
         scripts.append((version, path.read_text(encoding="utf-8")))
     return scripts
+
+
+def params_for(query: str, params: dict) -> dict:
+    """Only the parameters the query names: DuckDB refuses a parameter a query does not use."""
+    without_comments = re.sub(r"--[^\n]*", "", query)
+    named = set(re.findall(r"\$([a-z_][a-z0-9_]*)", without_comments))
+    return {k: v for k, v in params.items() if k in named}

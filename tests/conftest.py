@@ -1,0 +1,77 @@
+"""Shared fixtures: a fresh database per test, and helpers to ingest hand-written files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from safeguarding.ingest import ingest_files
+
+DATASET_TABLES = ("academies", "concerns", "referrals", "staff", "training", "policies")
+TODAY = dt.date(2026, 11, 28)
+
+ACADEMIES_CSV = (
+    "academy_code,academy_name,phase,urn,pupils_on_roll\n"
+    "OAK,Demo Oak Primary,primary,100001,300\n"
+    "ELM,Demo Elm Secondary,secondary,100002,1200\n"
+)
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    return tmp_path / "trust.duckdb"
+
+
+@pytest.fixture
+def load(db, tmp_path):
+    """load(name, text_or_bytes, **ingest options) -> the FileResult for that file."""
+    counter = iter(range(1_000_000))
+
+    def _load(name: str, content: str | bytes, **options):
+        folder = tmp_path / f"upload-{next(counter)}"
+        folder.mkdir()
+        path = folder / name
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        options.setdefault("today", TODAY)
+        options.setdefault("who", "test-runner")
+        [result] = ingest_files([path], db=db, **options)
+        return result
+
+    return _load
+
+
+@pytest.fixture
+def trust(load):
+    """A database holding the two-academy reference (OAK, ELM)."""
+    result = load("academies.csv", ACADEMIES_CSV)
+    assert result.status == "loaded" and result.rows_loaded == 2
+    return load
+
+
+def rows(db: Path, query_or_table: str) -> list[tuple]:
+    query = query_or_table if " " in query_or_table else f"select * from {query_or_table}"
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(query).fetchall()
+
+
+def table_checksums(db: Path) -> dict[str, str]:
+    """A digest of every dataset table's full contents, in key order."""
+    if not db.exists():
+        return {}
+    digests = {}
+    with duckdb.connect(str(db), read_only=True) as con:
+        for table in DATASET_TABLES:
+            content = con.execute(f"select * from {table} order by all").fetchall()
+            digests[table] = hashlib.sha256(repr(content).encode()).hexdigest()
+    return digests
+
+
+def quarantine_reasons(result) -> dict[int, list[str]]:
+    by_line: dict[int, list[str]] = {}
+    for row in result.quarantined:
+        by_line.setdefault(row.line_no, []).append(row.reason)
+    return by_line
