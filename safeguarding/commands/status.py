@@ -1,0 +1,59 @@
+"""`status`: ingest history and data freshness per academy and dataset."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+from safeguarding import cli, database, status
+from safeguarding.standards import load_standards
+
+
+def register(commands) -> None:
+    parser = commands.add_parser(
+        "status", help="ingest history and data freshness per academy and dataset"
+    )
+    parser.add_argument("--limit", type=int, default=20, help="how many ingests to list")
+    parser.add_argument(
+        "--as-of", type=dt.date.fromisoformat, default=None, help="date to judge freshness at"
+    )
+    cli.add_db_option(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args) -> int:
+    as_of = args.as_of or dt.date.today()
+    stale_after = load_standards().data_stale_after_days
+    try:
+        con = database.reader(args.db)
+    except database.DatabaseMissing as missing:
+        print(str(missing), file=sys.stderr)
+        return cli.EXIT_REFUSED
+    with con:
+        history = status.ingest_history(con, args.limit)
+        freshness = status.data_freshness(con, as_of, stale_after)
+    print(f"Last {len(history)} ingests (newest first):")
+    if history.empty:
+        print("  none yet")
+    for row in history.itertuples():
+        line = (
+            f"  {row.ingested_at:%Y-%m-%d %H:%M}  {row.status:9} {row.file_name}  "
+            f"{row.dataset or '?'}  {row.academy_code or '-'}  read {row.rows_read:,}, "
+            f"loaded {row.rows_loaded:,}, quarantined {row.rows_quarantined:,}  "
+            f"by {row.ingested_by}"
+        )
+        print(line)
+    print()
+    print(f"Data freshness at {as_of} (days since the last export; * = stale, over "
+          f"{stale_after} days or never):")
+    matrix = status.freshness_matrix(freshness)
+    stale = freshness.pivot(index="academy_code", columns="dataset", values="is_stale")
+    header = "  academy     " + "".join(f"{c:>12}" for c in matrix.columns)
+    print(header)
+    for academy, days in matrix.iterrows():
+        cells = []
+        for dataset, value in days.items():
+            text = "never" if value != value or value is None else f"{int(value)}"
+            cells.append(f"{text + ('*' if stale.loc[academy, dataset] else ' '):>12}")
+        print(f"  {academy:12}" + "".join(cells))
+    return cli.EXIT_OK

@@ -1,0 +1,165 @@
+"""The trust's safeguarding standards (SPEC §3), read from `config/standards.toml`.
+
+The file is the one place targets live: deadlines in working days, training validity in months,
+the current KCSIE edition, the required policy types. `load()` validates it and returns a
+`Standards`; `Standards.query_parameters()` gives the values under the names the metric queries
+bind (`$dsl_review_target_days`, `$kcsie_edition`, ...).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from safeguarding.contract import ENUMS
+from safeguarding.paths import PROJECT_ROOT, config_dir
+
+SHIPPED_STANDARDS = PROJECT_ROOT / "config" / "standards.toml"
+
+
+class StandardsError(ValueError):
+    """The standards file cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Standards:
+    dsl_review_target_days: int
+    csc_feedback_target_days: int
+    lado_referral_target_days: int
+    training_valid_months: int
+    training_courses: tuple[str, ...]
+    induction_window_days: int
+    dsl_full_valid_months: int
+    dsl_update_valid_months: int
+    governor_training_valid_months: int
+    governor_training_courses: tuple[str, ...]
+    kcsie_edition: int
+    policy_due_soon_days: int
+    stale_after_days: int
+    suppression_threshold: int
+    required_policy_types: tuple[str, ...]
+    # The `source` of each section, e.g. sources["csc_feedback"], for tooltips and docs.
+    sources: dict[str, str]
+
+    def query_parameters(self) -> dict[str, Any]:
+        """Every standard under its query parameter name (lists for the tuples)."""
+        return {
+            f.name: list(value) if isinstance(value, tuple) else value
+            for f in fields(self)
+            if f.name != "sources"
+            for value in [getattr(self, f.name)]
+        }
+
+
+# Readers of one value each: they return it or raise a message fragment saying what is wrong.
+def _whole_number(minimum: int) -> Callable[[Any], int]:
+    def read(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise ValueError(f"must be a whole number of {minimum} or more (found {value!r})")
+        return value
+
+    return read
+
+
+def _edition(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1990 <= value <= 2100:
+        raise ValueError(f"must be a year such as 2025 (found {value!r})")
+    return value
+
+
+def _list_of(domain: str) -> Callable[[Any], tuple[str, ...]]:
+    allowed = ENUMS[domain]
+
+    def read(value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list) or not value:
+            raise ValueError(f"must be a non-empty list of {domain} values")
+        for item in value:
+            if item not in allowed:
+                raise ValueError(
+                    f"has {item!r}, which is not a {domain}; use one of: {', '.join(allowed)}"
+                )
+        if len(set(value)) != len(value):
+            raise ValueError("lists a value twice")
+        return tuple(value)
+
+    return read
+
+
+# section -> key in the file -> (Standards field, reader)
+SCHEMA: dict[str, dict[str, tuple[str, Callable[[Any], Any]]]] = {
+    "dsl_review": {"target_working_days": ("dsl_review_target_days", _whole_number(1))},
+    "csc_feedback": {"target_working_days": ("csc_feedback_target_days", _whole_number(1))},
+    "lado_referral": {"target_working_days": ("lado_referral_target_days", _whole_number(1))},
+    "staff_training": {
+        "valid_months": ("training_valid_months", _whole_number(1)),
+        "courses": ("training_courses", _list_of("course")),
+    },
+    "induction": {"window_working_days": ("induction_window_days", _whole_number(1))},
+    "dsl_training": {
+        "full_valid_months": ("dsl_full_valid_months", _whole_number(1)),
+        "update_valid_months": ("dsl_update_valid_months", _whole_number(1)),
+    },
+    "governor_training": {
+        "valid_months": ("governor_training_valid_months", _whole_number(1)),
+        "courses": ("governor_training_courses", _list_of("course")),
+    },
+    "kcsie": {"current_edition": ("kcsie_edition", _edition)},
+    "policy_review": {"due_soon_days": ("policy_due_soon_days", _whole_number(0))},
+    "data_freshness": {"stale_after_days": ("stale_after_days", _whole_number(1))},
+    "suppression": {"threshold": ("suppression_threshold", _whole_number(0))},
+    "required_policies": {"types": ("required_policy_types", _list_of("policy_type"))},
+}
+
+
+def standards_file() -> Path:
+    """The trust's file in the config directory, else the defaults shipped with the code."""
+    trust_file = config_dir() / "standards.toml"
+    return trust_file if trust_file.is_file() else SHIPPED_STANDARDS
+
+
+def load(path: Path | None = None) -> Standards:
+    path = Path(path) if path else standards_file()
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StandardsError(f"The standards file {path} does not exist.") from None
+    except tomllib.TOMLDecodeError as error:
+        raise StandardsError(f"{path} is not valid TOML: {error}. Fix the file.") from None
+    return parse(document, path)
+
+
+def parse(document: dict[str, Any], path: Path | str = "standards.toml") -> Standards:
+    unknown = sorted(set(document) - set(SCHEMA))
+    if unknown:
+        raise StandardsError(
+            f"{path}: unknown section [{unknown[0]}]. The sections are: {', '.join(SCHEMA)}."
+        )
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for section, keys in SCHEMA.items():
+        table = document.get(section)
+        if not isinstance(table, dict):
+            raise StandardsError(f"{path}: the section [{section}] is missing.")
+        extra = sorted(set(table) - set(keys) - {"source"})
+        if extra:
+            raise StandardsError(
+                f"{path}: [{section}] has an unknown key {extra[0]!r}; "
+                f"expected {', '.join(keys)} and source."
+            )
+        source = table.get("source")
+        if not isinstance(source, str) or not source.strip():
+            raise StandardsError(
+                f"{path}: [{section}] source is missing; say where the standard comes from."
+            )
+        sources[section] = source.strip()
+        for key, (field_name, read) in keys.items():
+            if key not in table:
+                raise StandardsError(f"{path}: [{section}] {key} is missing.")
+            try:
+                values[field_name] = read(table[key])
+            except ValueError as problem:
+                raise StandardsError(f"{path}: [{section}] {key} {problem}.") from None
+    return Standards(**values, sources=sources)

@@ -1,0 +1,33 @@
+"""Ingest history and data freshness: what arrived, when, and which academies have gone quiet."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from safeguarding import sql
+
+
+def ingest_history(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.DataFrame:
+    return con.execute(sql.load("status/ingest_history"), {"limit": limit}).df()
+
+
+def data_freshness(
+    con: duckdb.DuckDBPyConnection, as_of: dt.date, stale_after_days: int
+) -> pd.DataFrame:
+    """One row per academy and dataset: last export, days since, stale or not."""
+    return con.execute(
+        sql.load("status/data_freshness"),
+        {"as_of": as_of, "stale_after_days": stale_after_days},
+    ).df()
+
+
+def freshness_matrix(freshness: pd.DataFrame) -> pd.DataFrame:
+    """Academies down, datasets across; each cell the days since the last export."""
+    return freshness.pivot(index="academy_code", columns="dataset", values="days_since_export")
+
+
+def row_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute(sql.load("status/row_counts")).df()
