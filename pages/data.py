@@ -17,6 +17,10 @@ with con:
     history = status.ingest_history(con, limit=50)
 
 st.subheader("Rows held, by dataset")
-st.dataframe(counts, hide_index=True, column_config={"row_count": st.column_config.NumberColumn("rows", format="%d")})
+st.dataframe(
+    counts,
+    hide_index=True,
+    column_config={"row_count": st.column_config.NumberColumn("rows", format="%d")},
+)
 st.subheader("Ingest history (newest first)")
 st.dataframe(history, hide_index=True)

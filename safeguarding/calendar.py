@@ -13,6 +13,7 @@ its real term dates in `config/terms.toml`.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,7 +81,7 @@ def load_term_overrides(path: Path | None = None) -> list[Term]:
         raise TermsFileError(f"{path}: 'terms' must be a list of [[terms]] tables.")
     terms = [_term_from_entry(path, position, entry) for position, entry in enumerate(entries, 1)]
     terms.sort(key=lambda term: term.starts_on)
-    for earlier, later in zip(terms, terms[1:], strict=False):
+    for earlier, later in itertools.pairwise(terms):
         if later.starts_on <= earlier.ends_on:
             raise TermsFileError(
                 f"{path}: the terms {earlier.name} {earlier.academic_year} and {later.name} "
@@ -131,11 +132,11 @@ def academic_terms(first_day: dt.date, last_day: dt.date, overrides: list[Term])
 def calendar_span(
     con: duckdb.DuckDBPyConnection, today: dt.date | None = None
 ) -> tuple[dt.date, dt.date]:
-    """Whole years from the earliest date in the data (or today − 2 years) to the latest date
-    plus two years (or today + 2 years), whichever reach further."""
+    """Whole years from the earliest date in the data or today − 2 years, whichever is earlier,
+    to the latest date in the data or today, whichever is later, plus two years."""
     today = today or dt.date.today()
     first_on, last_on = con.execute(sql.load("calendar/data_span")).fetchone()
-    first_year = min(first_on.year if first_on else today.year, today.year) - YEARS_OF_MARGIN
+    first_year = min(first_on.year if first_on else today.year, today.year - YEARS_OF_MARGIN)
     last_year = max(last_on.year if last_on else today.year, today.year) + YEARS_OF_MARGIN
     return dt.date(first_year, 1, 1), dt.date(last_year, 12, 31)
 

@@ -78,9 +78,7 @@ def _remove_leftover_scratch_files(db_path: Path) -> None:
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
     """Bring a database made by any earlier version of the code up to SCHEMA_VERSION."""
-    con.execute(
-        "create table if not exists schema_version (version integer, applied_at timestamp)"
-    )
+    con.execute("create table if not exists schema_version (version integer, applied_at timestamp)")
     current = con.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
     if current > SCHEMA_VERSION:
         raise RuntimeError(

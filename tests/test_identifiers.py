@@ -19,10 +19,13 @@ def test_known_valid_upn_and_its_check_letter():
 
 @pytest.mark.parametrize(
     "value",
-    ["A801200005001",  # wrong check letter
-     "B80120000500",  # too short
-     "I801200005001",  # I is never a check letter
-     "PUP-0001", ""],
+    [
+        "A801200005001",  # wrong check letter
+        "B80120000500",  # too short
+        "I801200005001",  # I is never a check letter
+        "PUP-0001",
+        "",
+    ],
 )
 def test_not_valid_upns(value):
     assert not is_valid_upn(value)

@@ -65,9 +65,25 @@ def test_missing_academy_column_without_academy_option_is_refused(trust):
 
 @pytest.mark.parametrize(
     "header",
-    ["Pupil Name", "Surname", "DOB", "Date of Birth", "UPN", "Home Address", "Postcode",
-     "Parent Email", "Phone", "Mobile", "NHS Number", "NI Number", "Description", "Notes",
-     "Details", "Narrative", "Summary"],
+    [
+        "Pupil Name",
+        "Surname",
+        "DOB",
+        "Date of Birth",
+        "UPN",
+        "Home Address",
+        "Postcode",
+        "Parent Email",
+        "Phone",
+        "Mobile",
+        "NHS Number",
+        "NI Number",
+        "Description",
+        "Notes",
+        "Details",
+        "Narrative",
+        "Summary",
+    ],
 )
 def test_identifying_or_free_text_headers_refuse_the_file(trust, db, header):
     before = table_checksums(db)
@@ -84,7 +100,11 @@ def test_contract_columns_that_contain_an_identifying_word_are_not_refused(trust
 
 
 def test_extra_columns_are_a_warning_and_not_stored(trust, db):
-    result = trust("c.csv", "concern_id,pupil_ref,logged_at,category,Colour\nC1,P1,2026-03-02,neglect,red\n", academy="OAK")
+    result = trust(
+        "c.csv",
+        "concern_id,pupil_ref,logged_at,category,Colour\nC1,P1,2026-03-02,neglect,red\n",
+        academy="OAK",
+    )
     assert result.rows_loaded == 1
     assert any("'Colour'" in w and "not stored" in w for w in result.warnings)
 
@@ -105,7 +125,7 @@ def test_a_trust_extends_aliases_in_its_config_file(trust, tmp_path, monkeypatch
 def test_an_alias_pointing_two_ways_is_a_config_error_naming_the_file(tmp_path):
     path = tmp_path / "aliases.toml"
     path.write_text('[headers.concerns]\nlogged_at = ["When"]\nincident_at = ["When"]\n')
-    with pytest.raises(ConfigError, match="aliases.toml.*'When' points to both"):
+    with pytest.raises(ConfigError, match=r"aliases\.toml.*'When' points to both"):
         load_aliases(path)
 
 

@@ -18,14 +18,18 @@ CONCERNS = "academy_code,concern_id,pupil_ref,logged_at,category,outcome\n"
 
 
 def test_rows_read_equals_loaded_plus_quarantined_and_log_records_it(trust, db):
-    text = CONCERNS + ("OAK,C1,P1,2026-03-02,neglect,\n"
-                       "OAK,C2,P2,bad,neglect,\n"
-                       "OAK,C3,P3,2026-03-02,neglect,monitor,extra\n")
+    text = CONCERNS + (
+        "OAK,C1,P1,2026-03-02,neglect,\n"
+        "OAK,C2,P2,bad,neglect,\n"
+        "OAK,C3,P3,2026-03-02,neglect,monitor,extra\n"
+    )
     result = trust("c.csv", text)
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (3, 1, 2)
     [(read, loaded, quarantined, status, who)] = rows(
-        db, "select rows_read, rows_loaded, rows_quarantined, status, ingested_by "
-            "from ingest_log where file_name = 'c.csv'")
+        db,
+        "select rows_read, rows_loaded, rows_quarantined, status, ingested_by "
+        "from ingest_log where file_name = 'c.csv'",
+    )
     assert (read, loaded, quarantined, status, who) == (3, 1, 2, "loaded", "test-runner")
 
 
@@ -34,7 +38,8 @@ def test_reingesting_a_row_with_the_same_key_replaces_it(trust, db):
     result = trust("c2.csv", CONCERNS + "OAK,C1,P1,2026-03-02,neglect,monitor\n")
     assert result.rows_changed == 1
     assert rows(db, "select concern_id, outcome from concerns order by 1") == [
-        ("C1", "monitor"), ("C2", None)  # rows are never deleted by an ingest
+        ("C1", "monitor"),
+        ("C2", None),  # rows are never deleted by an ingest
     ]
 
 
@@ -58,22 +63,26 @@ def test_an_older_export_loaded_again_wins_again(trust, db):
 
 
 def test_duplicate_key_within_a_file_keeps_the_first(trust, db):
-    text = CONCERNS + ("OAK,C1,P1,2026-03-02,neglect,monitor\n"
-                       "OAK,C1,P1,2026-03-02,neglect,advice\n")
+    text = CONCERNS + (
+        "OAK,C1,P1,2026-03-02,neglect,monitor\nOAK,C1,P1,2026-03-02,neglect,advice\n"
+    )
     result = trust("c.csv", text)
     assert quarantine_reasons(result) == {3: ["the same key as line 2 (the first row is kept)"]}
     assert rows(db, "select outcome from concerns") == [("monitor",)]
 
 
 def test_academy_column_wins_and_option_fills_blanks(trust, db):
-    text = CONCERNS + ("OAK,C1,P1,2026-03-02,neglect,\n"  # 2: agrees with --academy
-                       ",C2,P2,2026-03-02,neglect,\n"  # 3: blank, filled with OAK
-                       "ELM,C3,P3,2026-03-02,neglect,\n"  # 4: disagrees: quarantined
-                       "ZZZ,C4,P4,2026-03-02,neglect,\n")  # 5: unknown academy too
+    text = CONCERNS + (
+        "OAK,C1,P1,2026-03-02,neglect,\n"  # 2: agrees with --academy
+        ",C2,P2,2026-03-02,neglect,\n"  # 3: blank, filled with OAK
+        "ELM,C3,P3,2026-03-02,neglect,\n"  # 4: disagrees: quarantined
+        "ZZZ,C4,P4,2026-03-02,neglect,\n"
+    )  # 5: unknown academy too
     result = trust("c.csv", text, academy="oak")
     assert list(quarantine_reasons(result)) == [4, 5]
     assert rows(db, "select academy_code, concern_id from concerns order by 2") == [
-        ("OAK", "C1"), ("OAK", "C2")
+        ("OAK", "C1"),
+        ("OAK", "C2"),
     ]
 
 
@@ -90,8 +99,9 @@ def test_the_same_key_in_two_academies_is_two_rows(trust, db):
 def test_a_refused_file_leaves_every_table_unchanged_and_logs_the_refusal(trust, db):
     trust("c.csv", CONCERNS + "OAK,C1,P1,2026-03-02,neglect,\n")
     before = table_checksums(db)
-    result = trust("bad.csv", CONCERNS + "OAK,C9,P9,2026-03-02,neglect,\n".replace(
-        "P9", "B801200005001") * 1)
+    result = trust(
+        "bad.csv", CONCERNS + "OAK,C9,P9,2026-03-02,neglect,\n".replace("P9", "B801200005001") * 1
+    )
     assert result.status == "refused"
     assert table_checksums(db) == before
     assert rows(db, "select status, rows_loaded from ingest_log where file_name = 'bad.csv'") == [
@@ -120,8 +130,9 @@ def test_files_in_one_command_are_independent(db, tmp_path):
     (tmp_path / "a.csv").write_text(ACADEMIES_CSV)
     (tmp_path / "bad.csv").write_text("Name,DOB\nx,y\n")
     (tmp_path / "c.csv").write_text(CONCERNS + "OAK,C1,P1,2026-03-02,neglect,\n")
-    results = ingest_files([tmp_path / n for n in ("a.csv", "bad.csv", "c.csv")], db=db,
-                           today=TODAY)
+    results = ingest_files(
+        [tmp_path / n for n in ("a.csv", "bad.csv", "c.csv")], db=db, today=TODAY
+    )
     assert [r.status for r in results] == ["loaded", "refused", "loaded"]
     assert rows(db, "select count(*) from concerns") == [(1,)]
 
@@ -168,8 +179,12 @@ def test_a_writer_that_waits_long_enough_proceeds(trust, db, tmp_path):
 def test_an_open_reader_does_not_block_an_ingest_and_keeps_its_snapshot(trust, db, tmp_path):
     reader = database.reader(db)
     try:
-        [result] = ingest_files([_write(tmp_path, CONCERNS + "OAK,C1,P1,2026-03-02,neglect,\n")],
-                                db=db, today=TODAY, wait_seconds=1)
+        [result] = ingest_files(
+            [_write(tmp_path, CONCERNS + "OAK,C1,P1,2026-03-02,neglect,\n")],
+            db=db,
+            today=TODAY,
+            wait_seconds=1,
+        )
         assert result.status == "loaded"
         assert reader.execute("select count(*) from concerns").fetchone() == (0,)
     finally:

@@ -24,7 +24,9 @@ def xlsx_bytes(sheets: dict[str, list[list]]) -> bytes:
 
 
 def test_utf8_with_bom_is_read_and_header_matched(trust, db):
-    result = trust("c.csv", "\ufeff" + CONCERN_HEADER + "C1,PUP-1,2026-03-02,neglect\n", academy="OAK")
+    result = trust(
+        "c.csv", "\ufeff" + CONCERN_HEADER + "C1,PUP-1,2026-03-02,neglect\n", academy="OAK"
+    )
     assert (result.status, result.rows_loaded) == ("loaded", 1)
 
 
@@ -54,8 +56,11 @@ def test_empty_file_is_refused_but_header_only_file_loads_zero_rows(trust, db):
     header_only = trust("c.csv", CONCERN_HEADER, academy="OAK")
     assert (header_only.status, header_only.rows_read, header_only.rows_loaded) == ("loaded", 0, 0)
     # it counts for freshness: the academy is covered by that ingest
-    assert rows(db, "select academy_code, rows_loaded from ingest_coverage "
-                    "where ingest_id = (select max(ingest_id) from ingest_log)") == [("OAK", 0)]
+    assert rows(
+        db,
+        "select academy_code, rows_loaded from ingest_coverage "
+        "where ingest_id = (select max(ingest_id) from ingest_log)",
+    ) == [("OAK", 0)]
 
 
 def test_binary_garbage_named_csv_is_refused(trust):
@@ -77,7 +82,9 @@ def test_blank_lines_skip_and_line_numbers_follow_the_physical_lines(trust):
 
 
 def test_row_with_wrong_number_of_fields_is_quarantined_not_dropped(trust):
-    result = trust("c.csv", CONCERN_HEADER + "C1,PUP-1,2026-03-02,neglect,extra\nC2,P2\n", academy="OAK")
+    result = trust(
+        "c.csv", CONCERN_HEADER + "C1,PUP-1,2026-03-02,neglect,extra\nC2,P2\n", academy="OAK"
+    )
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (2, 0, 2)
     assert "5 values but the header has 4" in quarantine_reasons(result)[2][0]
 
@@ -88,13 +95,15 @@ def test_unterminated_quote_refuses_the_file_naming_the_line(trust):
 
 
 def test_xlsx_real_dates_booleans_and_numbers(trust, db):
-    data = xlsx_bytes({
-        "Sheet1": [
-            ["concern_id", "pupil_ref", "logged_at", "category", "year_group", "cse_flag"],
-            # a typed Excel date-time with 0.6 s, rounded to the second; an int-valued float
-            ["C1", "PUP-1", dt.datetime(2026, 3, 2, 9, 30, 0, 600_000), "neglect", 7.0, True],
-        ]
-    })
+    data = xlsx_bytes(
+        {
+            "Sheet1": [
+                ["concern_id", "pupil_ref", "logged_at", "category", "year_group", "cse_flag"],
+                # a typed Excel date-time with 0.6 s, rounded to the second; an int-valued float
+                ["C1", "PUP-1", dt.datetime(2026, 3, 2, 9, 30, 0, 600_000), "neglect", 7.0, True],
+            ]
+        }
+    )
     result = trust("c.xlsx", data, academy="OAK")
     assert result.rows_loaded == 1
     assert rows(db, "select logged_at, year_group, cse_flag from concerns") == [
@@ -103,14 +112,16 @@ def test_xlsx_real_dates_booleans_and_numbers(trust, db):
 
 
 def test_xlsx_sheet_named_after_the_dataset_wins_and_rows_are_sheet_rows(trust):
-    data = xlsx_bytes({
-        "Notes for staff": [["nothing", "here"]],
-        "Concerns": [
-            ["concern_id", "pupil_ref", "logged_at", "category"],
-            [None, None, None, None],  # row 2: blank, skipped
-            ["C1", "PUP-1", "31/02/2026", "neglect"],  # row 3: impossible date
-        ],
-    })
+    data = xlsx_bytes(
+        {
+            "Notes for staff": [["nothing", "here"]],
+            "Concerns": [
+                ["concern_id", "pupil_ref", "logged_at", "category"],
+                [None, None, None, None],  # row 2: blank, skipped
+                ["C1", "PUP-1", "31/02/2026", "neglect"],  # row 3: impossible date
+            ],
+        }
+    )
     result = trust("c.xlsx", data, academy="OAK")
     assert result.dataset == "concerns"
     assert list(quarantine_reasons(result)) == [3]
@@ -124,12 +135,14 @@ def test_truncated_xlsx_is_refused(trust):
 
 def test_xlsx_formula_cells_read_by_cached_value_or_blank(trust, db):
     # openpyxl writes formulas without cached values: the cell reads as blank.
-    data = xlsx_bytes({
-        "concerns": [
-            ["concern_id", "pupil_ref", "logged_at", "category", "outcome"],
-            ["C1", "PUP-1", "2026-03-02", "neglect", "=CONCAT(\"mon\",\"itor\")"],
-        ]
-    })
+    data = xlsx_bytes(
+        {
+            "concerns": [
+                ["concern_id", "pupil_ref", "logged_at", "category", "outcome"],
+                ["C1", "PUP-1", "2026-03-02", "neglect", '=CONCAT("mon","itor")'],
+            ]
+        }
+    )
     result = trust("c.xlsx", data, academy="OAK")
     assert result.rows_loaded == 1
     assert rows(db, "select outcome from concerns") == [(None,)]

@@ -1,6 +1,6 @@
 -- One row per children's social care referral past its feedback deadline with no feedback by
 -- the end of the as-of date, however old (the referrals counted by csc_feedback_overdue).
--- working_days_overdue: working days after the deadline up to the as-of date (0 = the deadline
+-- overdue_working_days: working days after the deadline up to the as-of date (0 = the deadline
 -- was the as-of date itself). is_followed_up: the academy chased the feedback by the as-of date.
 -- Parameters: $as_of, $academy_codes, $csc_feedback_target_days.
 with scoped_academies as (
@@ -37,7 +37,7 @@ final as (
         with_deadline.referred_at,
         with_deadline.feedback_deadline_on,
         (select working_day_no from calendar_days where day = $as_of::date)
-        - deadline_day.working_day_no as working_days_overdue,
+        - deadline_day.working_day_no as overdue_working_days,
         with_deadline.followed_up_at is not null as is_followed_up,
         with_deadline.followed_up_at
     from with_deadline
@@ -47,4 +47,4 @@ final as (
 )
 
 select * from final
-order by working_days_overdue desc, academy_code, referred_at, referral_id
+order by overdue_working_days desc, academy_code, referred_at, referral_id

@@ -1,7 +1,7 @@
 -- One row per concern logged in the window whose DSL review deadline has passed by the as-of
 -- date and whose review came after the deadline or has not happened by the as-of date (the
 -- concerns in the denominator but not the numerator of dsl_review_on_time_pct).
--- working_days_late: working days from the deadline to the review, or to the as-of date when
+-- late_working_days: working days from the deadline to the review, or to the as-of date when
 -- there is no review yet.
 -- Parameters: $as_of, $from, $to, $academy_codes, $dsl_review_target_days.
 with scoped_academies as (
@@ -46,11 +46,11 @@ final as (
         late.review_deadline_on,
         late.dsl_reviewed_at,
         late.dsl_reviewed_at is not null as is_reviewed,
-        until_day.working_day_no - deadline_day.working_day_no as working_days_late
+        until_day.working_day_no - deadline_day.working_day_no as late_working_days
     from late
     inner join calendar_days as deadline_day on deadline_day.day = late.review_deadline_on
     inner join calendar_days as until_day on until_day.day = late.late_until_on
 )
 
 select * from final
-order by working_days_late desc, academy_code, logged_at, concern_id
+order by late_working_days desc, academy_code, logged_at, concern_id

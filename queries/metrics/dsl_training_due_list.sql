@@ -1,10 +1,10 @@
 -- One row per DSL or deputy DSL in post at the as-of date whose DSL training is out of date
 -- or stops being in date within 30 days. In date needs both a dsl_full course within
 -- $dsl_full_valid_months and a dsl_full or dsl_refresh within $dsl_update_valid_months, so
--- in_date_until is the earlier of the two expiries. status:
+-- expires_on is the earlier of the two expiries. status:
 --   never_trained  no dsl_full course by the as-of date (a refresher alone never counts)
---   expired        in_date_until is on or before the as-of date
---   expiring       in date, with in_date_until within 30 days after the as-of date
+--   expired        expires_on is on or before the as-of date
+--   expiring       in date, with expires_on within 30 days after the as-of date
 -- Parameters: $as_of, $academy_codes, $dsl_full_valid_months, $dsl_update_valid_months.
 with scoped_academies as (
     select academy_code
@@ -60,18 +60,26 @@ with_expiry as (
         and latest_courses.staff_ref = dsls_in_post.staff_ref
 ),
 
+-- Without a full course there is no in-date period (least() would skip the null).
+with_overall_expiry as (
+    select
+        *,
+        case
+            when dsl_full_expires_on is not null
+                then least(dsl_full_expires_on, dsl_update_expires_on)
+        end as expires_on
+    from with_expiry
+),
+
 classified as (
     select
         *,
-        least(dsl_full_expires_on, dsl_update_expires_on) as in_date_until,
         case
-            when last_dsl_full_on is null then 'never_trained'
-            when least(dsl_full_expires_on, dsl_update_expires_on) <= $as_of::date
-                then 'expired'
-            when least(dsl_full_expires_on, dsl_update_expires_on) <= $as_of::date + 30
-                then 'expiring'
+            when expires_on is null then 'never_trained'
+            when expires_on <= $as_of::date then 'expired'
+            when expires_on <= $as_of::date + 30 then 'expiring'
         end as status
-    from with_expiry
+    from with_overall_expiry
 ),
 
 final as (
@@ -85,11 +93,11 @@ final as (
         last_dsl_update_course,
         last_dsl_update_on,
         dsl_update_expires_on,
-        in_date_until,
+        expires_on,
         status
     from classified
     where status is not null
 )
 
 select * from final
-order by academy_code, in_date_until nulls first, staff_ref
+order by academy_code, expires_on nulls first, staff_ref

@@ -1,7 +1,7 @@
 -- One row per policy register row overdue for review (next review date before the as-of
 -- date) or due soon (next review date within $policy_due_soon_days from the as-of date), for
 -- the academies in scope and the trust-wide rows (academy_code = 'TRUST'). Rows with no next
--- review date are neither. days_overdue is negative for a review still to come.
+-- review date are neither. overdue_days is negative for a review still to come.
 -- Parameters: $as_of, $academy_codes, $policy_due_soon_days.
 with scoped_policies as (
     select policies.*
@@ -28,7 +28,7 @@ final as (
         owner,
         last_reviewed_on,
         next_review_on,
-        $as_of::date - next_review_on as days_overdue,
+        $as_of::date - next_review_on as overdue_days,
         status
     from classified
     where status is not null

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 
-from safeguarding import cli, database, status
-from safeguarding.standards import load_standards
+from safeguarding import cli, database, standards, status
 
 
 def register(commands) -> None:
@@ -23,7 +22,7 @@ def register(commands) -> None:
 
 def run(args) -> int:
     as_of = args.as_of or dt.date.today()
-    stale_after = load_standards().data_stale_after_days
+    stale_after = standards.load().stale_after_days
     try:
         con = database.reader(args.db)
     except database.DatabaseMissing as missing:
@@ -44,8 +43,10 @@ def run(args) -> int:
         )
         print(line)
     print()
-    print(f"Data freshness at {as_of} (days since the last export; * = stale, over "
-          f"{stale_after} days or never):")
+    print(
+        f"Data freshness at {as_of} (days since the last export; * = stale, over "
+        f"{stale_after} days or never):"
+    )
     matrix = status.freshness_matrix(freshness)
     stale = freshness.pivot(index="academy_code", columns="dataset", values="is_stale")
     header = "  academy     " + "".join(f"{c:>12}" for c in matrix.columns)

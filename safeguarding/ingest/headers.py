@@ -38,8 +38,7 @@ def map_headers(headers: list[str], aliases: Aliases, dataset: str | None) -> He
             continue
         if column in columns.values():
             raise FileRefused(
-                f"two columns are both read as {column} (column {position + 1} and an "
-                "earlier one)",
+                f"two columns are both read as {column} (column {position + 1} and an earlier one)",
                 "keep one of them, or rename the other.",
             )
         columns[position] = column
@@ -77,8 +76,9 @@ def _detect_dataset(headers: list[str], aliases: Aliases) -> str:
         # Required columns found count double, so that e.g. a referrals file with a concern_id
         # column is not mistaken for concerns.
         scores[dataset] = (required <= found, len(found & required) * 2 + len(found))
+    # A dataset whose required columns are all present beats one that scores higher without.
     best = max(DATASETS, key=lambda d: scores[d])
-    complete, score = scores[best]
+    score = scores[best][1]
     if score < 4:
         raise FileRefused(
             "its headers match none of the six datasets (academies, concerns, referrals, "

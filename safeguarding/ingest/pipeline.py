@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import os
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,12 +159,15 @@ def _ingest_one(con, upload: Upload, context: _Context, report: Progress) -> Fil
         header_map = map_headers(table.headers, context.aliases, context.dataset)
         result.dataset = header_map.dataset
         _refuse_identifying_values(table)
-        if "academy_code" not in header_map.columns.values() and not context.academy:
-            if header_map.dataset != "academies":
-                raise FileRefused(
-                    "it has no academy_code column and no academy was given",
-                    "add an academy_code column, or load it with --academy CODE.",
-                )
+        if (
+            "academy_code" not in header_map.columns.values()
+            and not context.academy
+            and header_map.dataset != "academies"
+        ):
+            raise FileRefused(
+                "it has no academy_code column and no academy was given",
+                "add an academy_code column, or load it with --academy CODE.",
+            )
     except FileRefused as refusal:
         result.message = refusal.message(upload.name)
         result.rows_read = 0
@@ -248,9 +251,7 @@ def _stage(con, table: RawTable, dataset: str, columns: dict[int, str], context:
     con.execute(sql.load("load/ragged_rows"))
 
 
-def _load(
-    con, result: FileResult, dataset: str, ingest_id: int, academy: str | None
-) -> str | None:
+def _load(con, result: FileResult, dataset: str, ingest_id: int, academy: str | None) -> str | None:
     """Quarantine faulty rows, upsert the rest; returns the file's single academy, if any."""
     con.execute("create or replace temp table staged_ok as " + sql.load("load/staged_ok"))
     con.execute(
@@ -258,12 +259,8 @@ def _load(
     )
     changed = con.execute(sql.load(f"load/{dataset}"), {"ingest_id": ingest_id}).fetchone()
     result.rows_changed = changed[0] if changed else 0
-    con.execute(
-        sql.load("load/coverage"), {"ingest_id": ingest_id, "default_academy": academy}
-    )
-    rows_read, rows_loaded, file_academy = con.execute(
-        sql.load("load/file_summary")
-    ).fetchone()
+    con.execute(sql.load("load/coverage"), {"ingest_id": ingest_id, "default_academy": academy})
+    rows_read, rows_loaded, file_academy = con.execute(sql.load("load/file_summary")).fetchone()
     result.rows_read, result.rows_loaded = rows_read, rows_loaded
     result.rows_quarantined = rows_read - rows_loaded
     result.quarantined = [

@@ -184,7 +184,9 @@ def _cell_text(value) -> str | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        rounded = value + dt.timedelta(microseconds=500_000) if value.microsecond >= 500_000 else value
+        rounded = (
+            value + dt.timedelta(microseconds=500_000) if value.microsecond >= 500_000 else value
+        )
         return rounded.replace(microsecond=0).isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()

@@ -1,0 +1,171 @@
+"""`python -m safeguarding metrics`: every SPEC §4 metric for an as-of date, unsuppressed.
+
+    python -m safeguarding metrics --as-of 2026-03-31 [--from D --to D] [--academy CODE ...]
+                                   [--format json|csv|table] [--db PATH]
+
+JSON is SPEC §4's shape: a list of {"academy_code", "metric", "value", "numerator",
+"denominator"}, one per academy and metric plus academy_code "TRUST". The figures are the trust
+lead's view: no small-number suppression.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import re
+import sys
+from typing import Any
+
+from safeguarding import cli, database, metrics, metrics_definitions, standards
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "metrics",
+        help="print every metric for an as-of date (unsuppressed)",
+        description=(
+            "Compute every safeguarding metric for each academy and the trust at an as-of "
+            "date. Events count when their date is in the window (default: the year ending on "
+            "the as-of date); states are taken at the as-of date."
+        ),
+    )
+    parser.add_argument(
+        "--as-of",
+        dest="as_of",
+        metavar="DATE",
+        help="the date the figures are taken at, YYYY-MM-DD (default: today)",
+    )
+    parser.add_argument(
+        "--from",
+        dest="from_on",
+        metavar="DATE",
+        help="first day of the event window (default: 364 days before --to)",
+    )
+    parser.add_argument(
+        "--to",
+        dest="to_on",
+        metavar="DATE",
+        help="last day of the event window (default: the as-of date)",
+    )
+    parser.add_argument(
+        "--academy",
+        dest="academies",
+        metavar="CODE",
+        action="extend",
+        nargs="+",
+        help="only these academies (default: every academy in the trust reference)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("json", "csv", "table"),
+        default="table",
+        help="output format (default: table)",
+    )
+    cli.add_db_option(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        as_of = _date(args.as_of, "--as-of") if args.as_of else dt.date.today()
+        from_on = _date(args.from_on, "--from") if args.from_on else None
+        to_on = _date(args.to_on, "--to") if args.to_on else None
+        window = metrics.Window.ending(as_of, from_on, to_on)
+    except metrics.ScopeError as problem:
+        return _usage_error(str(problem))
+    try:
+        the_standards = standards.load()
+        with database.reader(args.db) as con:
+            frame = metrics.compute(
+                con, window.as_of, window.from_on, window.to_on, args.academies, the_standards
+            )
+    except metrics.ScopeError as problem:
+        return _usage_error(str(problem))
+    except (
+        database.DatabaseMissing,
+        metrics.CalendarMissing,
+        standards.StandardsError,
+        metrics_definitions.MetricDefinitionsError,
+    ) as problem:
+        print(f"metrics: {problem}", file=sys.stderr)
+        return cli.EXIT_REFUSED
+    records = metrics.as_records(frame)
+    writers = {"json": _write_json, "csv": _write_csv, "table": _write_table}
+    writers[args.format](records)
+    return cli.EXIT_OK
+
+
+def _date(text: str, option: str) -> dt.date:
+    try:
+        if not _ISO_DATE.fullmatch(text.strip()):
+            raise ValueError(text)
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise metrics.ScopeError(
+            f"{option} {text!r} is not a date. Write it as YYYY-MM-DD, for example 2026-03-31."
+        ) from None
+
+
+def _usage_error(message: str) -> int:
+    print(f"metrics: {message}", file=sys.stderr)
+    return cli.EXIT_USAGE
+
+
+def _write_json(records: list[dict[str, Any]]) -> None:
+    json.dump(records, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+
+
+def _write_csv(records: list[dict[str, Any]]) -> None:
+    # Every cell is an academy code, a metric id or a number, so none needs neutralising.
+    writer = csv.DictWriter(sys.stdout, fieldnames=metrics.RESULT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+
+
+def _write_table(records: list[dict[str, Any]]) -> None:
+    definitions = metrics_definitions.load()
+    header = ("academy", "metric", "value", "of")
+    rows = [header]
+    for record in records:
+        unit = definitions[record["metric"]].unit
+        rows.append(
+            (
+                record["academy_code"],
+                record["metric"],
+                _shown_value(record["value"], unit),
+                _shown_fraction(record["numerator"], record["denominator"]),
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    previous_academy = None
+    for row in rows:
+        if previous_academy not in (None, "academy") and row[0] != previous_academy:
+            print()
+        previous_academy = row[0]
+        print(
+            f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  "
+            f"{row[2]:>{widths[2]}}  {row[3]:<{widths[3]}}".rstrip()
+        )
+
+
+def _shown_value(value: float | int | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    if unit == "%":
+        return f"{value:.1f}%"
+    if unit == "hours":
+        return f"{value:.1f} h"
+    return str(value)
+
+
+def _shown_fraction(numerator: int | None, denominator: int | None) -> str:
+    if numerator is not None and denominator is not None:
+        return f"{numerator} / {denominator}"
+    if denominator is not None:
+        return f"n = {denominator}"
+    return ""

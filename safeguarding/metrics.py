@@ -1,0 +1,245 @@
+"""Computing the SPEC §4 metrics: for one as-of date, as a series, and the lists behind them.
+
+All the arithmetic is in `queries/metrics/*.sql`; this module chooses the queries, binds their
+parameters (scope, window, standards) and stacks the results. Each metric query computes a group
+of metrics for a list of snapshots (as-of date + window) at once, so one as-of date and a trend
+series are the same query with one snapshot or many.
+
+Results are long: one row per academy and metric, plus academy_code "TRUST", with
+value, numerator and denominator. Figures are unsuppressed (SPEC §4); suppression for governor
+views is applied by the caller.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from safeguarding import metrics_definitions, sql
+from safeguarding import standards as standards_module
+from safeguarding.standards import Standards
+
+TRUST = "TRUST"
+DEFAULT_WINDOW_DAYS = 365
+RESULT_COLUMNS = ["academy_code", "metric", "value", "numerator", "denominator"]
+
+# The record lists behind the figures, in queries/metrics/<name>.sql.
+DRILL_DOWNS = (
+    "csc_feedback_overdue_list",
+    "dsl_review_late_list",
+    "staff_training_due_list",
+    "dsl_training_due_list",
+    "policy_reviews_due_list",
+    "required_policies_missing_list",
+)
+
+_PARAMETER = re.compile(r"\$([a-z_]+)")
+
+
+class ScopeError(ValueError):
+    """The requested dates or academies cannot be used; the message says what to change."""
+
+
+class CalendarMissing(RuntimeError):
+    """The database was written without refresh_calendar, so deadlines cannot be computed."""
+
+
+@dataclass(frozen=True)
+class Window:
+    """An as-of date and the event window [from_on, to_on] (inclusive)."""
+
+    as_of: dt.date
+    from_on: dt.date
+    to_on: dt.date
+
+    @classmethod
+    def ending(
+        cls,
+        as_of: dt.date,
+        from_on: dt.date | None = None,
+        to_on: dt.date | None = None,
+    ) -> Window:
+        """SPEC §4 defaults: to = the as-of date, from = to − 364 days (a year, both ends in)."""
+        to_on = to_on or as_of
+        from_on = from_on or to_on - dt.timedelta(days=DEFAULT_WINDOW_DAYS - 1)
+        if from_on > to_on:
+            raise ScopeError(f"The window starts ({from_on}) after it ends ({to_on}).")
+        return cls(as_of, from_on, to_on)
+
+
+def academy_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every academy in the trust reference, in code order."""
+    rows = con.execute("select academy_code from academies order by academy_code").fetchall()
+    return [code for (code,) in rows]
+
+
+def checked_academy_codes(
+    con: duckdb.DuckDBPyConnection, requested: Iterable[str] | None
+) -> list[str]:
+    """The requested academies (all of them when None), refusing codes not in the reference."""
+    known = academy_codes(con)
+    if requested is None:
+        return known
+    wanted = list(dict.fromkeys(code.strip().upper() for code in requested))
+    unknown = [code for code in wanted if code not in known]
+    if unknown:
+        shown = ", ".join(known[:10]) + (f" and {len(known) - 10} more" if len(known) > 10 else "")
+        raise ScopeError(
+            f"Unknown academy code {unknown[0]!r}: it is not in the academies reference. "
+            f"Known codes: {shown or 'none (load the academies file first)'}."
+        )
+    return wanted
+
+
+def compute(
+    con: duckdb.DuckDBPyConnection,
+    as_of: dt.date,
+    from_on: dt.date | None = None,
+    to_on: dt.date | None = None,
+    academies: Iterable[str] | None = None,
+    standards: Standards | None = None,
+) -> pd.DataFrame:
+    """Every metric at one as-of date: columns academy_code, metric, value, numerator,
+    denominator; academies in code order then TRUST, metrics in SPEC §4 order."""
+    window = Window.ending(as_of, from_on, to_on)
+    frame = series(con, [window], academies, standards)
+    return frame.drop(columns="as_of_on").reset_index(drop=True)
+
+
+def series(
+    con: duckdb.DuckDBPyConnection,
+    windows: Sequence[Window | dt.date],
+    academies: Iterable[str] | None = None,
+    standards: Standards | None = None,
+) -> pd.DataFrame:
+    """The metrics at many as-of dates (e.g. month ends or term ends) in one run per query.
+
+    A bare date stands for `Window.ending(date)`, a rolling year; pass Windows to count events
+    per month or per term instead. Columns: as_of_on and those of `compute`.
+    """
+    windows = [w if isinstance(w, Window) else Window.ending(w) for w in windows]
+    if len({w.as_of for w in windows}) != len(windows):
+        raise ScopeError("Each as-of date in a series can appear only once.")
+    parameters = {
+        "as_of_dates": [w.as_of for w in windows],
+        "from_dates": [w.from_on for w in windows],
+        "to_dates": [w.to_on for w in windows],
+        "academy_codes": checked_academy_codes(con, academies),
+        **_standards(standards).query_parameters(),
+    }
+    definitions = metrics_definitions.load()
+    queries = dict.fromkeys(definition.query for definition in definitions.values())
+    frames = [_run(con, query, parameters) for query in queries]
+    frame = pd.concat(frames, ignore_index=True).astype(
+        {"value": "float64", "numerator": "Int64", "denominator": "Int64"}
+    )
+    return _in_display_order(frame, list(definitions), parameters["academy_codes"])
+
+
+def drill_down(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    as_of: dt.date,
+    from_on: dt.date | None = None,
+    to_on: dt.date | None = None,
+    academies: Iterable[str] | None = None,
+    standards: Standards | None = None,
+) -> pd.DataFrame:
+    """One of DRILL_DOWNS: the records behind a figure, with pseudonymous references only."""
+    if name not in DRILL_DOWNS:
+        raise ScopeError(f"No drill-down list named {name!r}; choose one of {DRILL_DOWNS}.")
+    window = Window.ending(as_of, from_on, to_on)
+    parameters = {
+        "as_of": window.as_of,
+        "from": window.from_on,
+        "to": window.to_on,
+        "academy_codes": checked_academy_codes(con, academies),
+        **_standards(standards).query_parameters(),
+    }
+    return _run(con, f"metrics/{name}", parameters)
+
+
+def as_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """JSON-ready dicts in SPEC §4's shape: counts as integers, missing values as None."""
+    units = {metric_id: d.unit for metric_id, d in metrics_definitions.load().items()}
+    records = []
+    for row in frame[RESULT_COLUMNS].itertuples(index=False):
+        value = None if _is_missing(row.value) else float(row.value)
+        if value is not None and units.get(row.metric) == "count":
+            value = int(value)
+        records.append(
+            {
+                "academy_code": row.academy_code,
+                "metric": row.metric,
+                "value": value,
+                "numerator": None if _is_missing(row.numerator) else int(row.numerator),
+                "denominator": None if _is_missing(row.denominator) else int(row.denominator),
+            }
+        )
+    return records
+
+
+def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The last day of every month from first's month to last's month."""
+    ends = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        next_first = dt.date(year + month // 12, month % 12 + 1, 1)
+        ends.append(next_first - dt.timedelta(days=1))
+        year, month = next_first.year, next_first.month
+    return ends
+
+
+def term_windows(con: duckdb.DuckDBPyConnection, first: dt.date, last: dt.date) -> list[Window]:
+    """One Window per academic term ending in [first, last]: as-of = the term's last day, the
+    window = the term (from calendar_days, so a trust's own term dates apply)."""
+    rows = con.execute(sql.load("calendar/term_ends"), {"first": first, "last": last}).fetchall()
+    return [Window(end_on, start_on, end_on) for start_on, end_on in rows]
+
+
+def _standards(standards: Standards | None) -> Standards:
+    return standards if standards is not None else standards_module.load()
+
+
+def _run(con: duckdb.DuckDBPyConnection, query: str, available: dict[str, Any]) -> pd.DataFrame:
+    """Run a named query, binding just the parameters its text uses (DuckDB refuses extras)."""
+    text = sql.load(query)
+    wanted = set(_PARAMETER.findall(text))
+    missing = wanted - set(available)
+    if missing:
+        raise KeyError(f"queries/{query}.sql needs parameters nobody provides: {sorted(missing)}")
+    try:
+        return con.execute(text, {name: available[name] for name in wanted}).df()
+    except duckdb.CatalogException as error:
+        if "calendar_days" in str(error) or "add_working_days" in str(error):
+            raise CalendarMissing(
+                "This database has no working-day calendar, so deadlines cannot be computed. "
+                "Load any export again (or rebuild the demo) to add it."
+            ) from error
+        raise
+
+
+def _in_display_order(
+    frame: pd.DataFrame, metric_order: list[str], academy_order: list[str]
+) -> pd.DataFrame:
+    academy_rank = {code: rank for rank, code in enumerate([*academy_order, TRUST])}
+    metric_rank = {metric_id: rank for rank, metric_id in enumerate(metric_order)}
+    frame = frame.assign(
+        _academy_rank=frame["academy_code"].map(academy_rank),
+        _metric_rank=frame["metric"].map(metric_rank),
+    )
+    frame = frame.sort_values(["as_of_on", "_academy_rank", "_metric_rank"], kind="stable")
+    return frame.drop(columns=["_academy_rank", "_metric_rank"]).reset_index(drop=True)[
+        ["as_of_on", *RESULT_COLUMNS]
+    ]
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
