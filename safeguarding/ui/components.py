@@ -1,0 +1,69 @@
+"""Small page pieces used everywhere: metric help, empty states, formatted figures, downloads."""
+
+from __future__ import annotations
+
+import functools
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from safeguarding import metrics_definitions
+from safeguarding.exports import csv_bytes
+
+
+@functools.cache
+def definitions() -> dict[str, metrics_definitions.MetricDefinition]:
+    return metrics_definitions.load()
+
+
+def metric_help_text(metric_id: str) -> str:
+    d = definitions()[metric_id]
+    parts = [f"**{d.label}**", d.definition, f"*Source:* {d.source}"]
+    if d.green_at is not None:
+        comparison = "≥" if d.better == "higher" else "≤"
+        parts.append(
+            f"*Target:* green {comparison} {format_value(d.green_at, d.unit)}, "
+            f"amber {comparison} {format_value(d.amber_at, d.unit)}, red otherwise."
+        )
+    if d.interpretation:
+        parts.append(f"*How it is read:* {d.interpretation}")
+    return "\n\n".join(parts)
+
+
+def help_popover(*metric_ids: str, label: str = "About these figures") -> None:
+    """The definition and policy clause behind a chart, one click away."""
+    with st.popover(label, icon=":material/info:"):
+        for metric_id in metric_ids:
+            st.markdown(metric_help_text(metric_id))
+
+
+def format_value(value, unit: str) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "–"
+    if isinstance(value, str):
+        return value  # already suppressed, e.g. "c"
+    if unit == "%":
+        return f"{value:.1f}%"
+    if unit == "hours":
+        return f"{value:.1f} h"
+    return f"{int(value):,}"
+
+
+def chart(figure: go.Figure, key: str) -> None:
+    st.plotly_chart(figure, key=key, config={"displaylogo": False})
+
+
+def empty_state(what: str) -> None:
+    st.info(f"No {what} for these filters. Try a wider window, more academies, or another date.")
+
+
+def download_csv(frame: pd.DataFrame, file_name: str, label: str, key: str) -> None:
+    st.download_button(
+        label,
+        data=csv_bytes(frame),
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
+    )

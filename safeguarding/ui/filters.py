@@ -1,0 +1,169 @@
+"""The sidebar filters every page shares, kept in session state and mirrored in the URL.
+
+A link copied from the address bar reopens the same view: as-of date, window, academies and
+phase travel as query parameters (`?as_of=2026-11-27&window=term&term=...&academy=OAK`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import streamlit as st
+
+from safeguarding.calendar import Term, academic_terms, load_term_overrides
+
+WINDOWS = {
+    "last_12_months": "Last 12 months",
+    "academic_year": "This academic year",
+    "term": "A term",
+    "custom": "Custom dates",
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    as_of: dt.date
+    date_from: dt.date
+    date_to: dt.date
+    academy_codes: tuple[str, ...]  # the academies chosen (all the role may see when none)
+    phases: tuple[str, ...]
+    window_label: str
+
+    @property
+    def as_of_last_week(self) -> dt.date:
+        return self.as_of - dt.timedelta(days=7)
+
+
+def _terms_around(as_of: dt.date) -> list[Term]:
+    return academic_terms(
+        dt.date(as_of.year - 3, 9, 1), dt.date(as_of.year + 1, 8, 31), load_term_overrides()
+    )
+
+
+def _term_label(term: Term) -> str:
+    return f"{term.name} {term.academic_year}"
+
+
+def window_dates(
+    window: str, as_of: dt.date, term_label: str | None, custom: tuple[dt.date, dt.date] | None
+) -> tuple[dt.date, dt.date, str]:
+    """(from, to, a label for chart titles) for a window choice."""
+    if window == "academic_year":
+        start_year = as_of.year if as_of.month >= 9 else as_of.year - 1
+        start = dt.date(start_year, 9, 1)
+        return start, as_of, f"academic year {start_year}/{(start_year + 1) % 100:02d} to date"
+    if window == "term":
+        terms = {_term_label(t): t for t in _terms_around(as_of)}
+        term = terms.get(term_label or "") or _current_term(as_of)
+        return term.starts_on, min(term.ends_on, as_of), _term_label(term)
+    if window == "custom" and custom:
+        start, end = sorted(custom)
+        return start, end, f"{start:%-d %b %Y} to {end:%-d %b %Y}"
+    # SPEC §4 default: to = as-of, from = to - 364 days
+    return as_of - dt.timedelta(days=364), as_of, "the 12 months to the as-of date"
+
+
+def _current_term(as_of: dt.date) -> Term:
+    terms = _terms_around(as_of)
+    return next((t for t in terms if t.starts_on <= as_of <= t.ends_on), terms[-1])
+
+
+def _from_url(name: str, parse, default):
+    raw = st.query_params.get(name)
+    if raw is None:
+        return default
+    try:
+        return parse(raw)
+    except (ValueError, TypeError):
+        return default
+
+
+def _init_state(academies: list[str], phases: list[str]) -> None:
+    """First run of a session: take the filters from the URL, else the defaults."""
+    if st.session_state.get("_filters_ready"):
+        return
+    today = dt.date.today()
+    state = st.session_state
+    state["f_as_of"] = _from_url("as_of", dt.date.fromisoformat, today)
+    window = st.query_params.get("window", "last_12_months")
+    state["f_window"] = window if window in WINDOWS else "last_12_months"
+    state["f_term"] = st.query_params.get("term")
+    custom_from = _from_url("from", dt.date.fromisoformat, None)
+    custom_to = _from_url("to", dt.date.fromisoformat, None)
+    if custom_from and custom_to:
+        state["f_custom"] = (custom_from, custom_to)
+    state["f_academies"] = [a for a in st.query_params.get_all("academy") if a in academies]
+    state["f_phases"] = [p for p in st.query_params.get_all("phase") if p in phases]
+    state["_filters_ready"] = True
+
+
+def sidebar_filters(academies: dict[str, str], phases: list[str]) -> Filters:
+    """Draw the shared filters; `academies` maps code -> name for the academies in scope."""
+    _init_state(list(academies), phases)
+    state = st.session_state
+    with st.sidebar:
+        st.header("Filters")
+        as_of = st.date_input("As of", key="f_as_of", format="DD/MM/YYYY")
+        window = st.selectbox(
+            "Window",
+            list(WINDOWS),
+            format_func=WINDOWS.get,
+            key="f_window",
+            help="Event figures (concerns, referrals, starters) count events in this window; "
+            "state figures (training, policies) are taken at the as-of date.",
+        )
+        term_label = None
+        custom = None
+        if window == "term":
+            labels = [_term_label(t) for t in _terms_around(as_of) if t.starts_on <= as_of]
+            if state.get("f_term") not in labels:
+                state["f_term"] = _term_label(_current_term(as_of))
+            term_label = st.selectbox("Term", labels[::-1], key="f_term")
+        elif window == "custom":
+            if "f_custom" not in state:
+                state["f_custom"] = (as_of - dt.timedelta(days=90), as_of)
+            picked = st.date_input("From and to", key="f_custom", format="DD/MM/YYYY")
+            custom = (
+                tuple(picked) if isinstance(picked, tuple | list) and len(picked) == 2 else None
+            )
+        chosen = st.multiselect(
+            "Academies",
+            list(academies),
+            format_func=lambda c: f"{academies[c]} ({c})",
+            key="f_academies",
+            placeholder="All academies",
+        )
+        chosen_phases = st.multiselect(
+            "Phase",
+            phases,
+            key="f_phases",
+            placeholder="All phases",
+            format_func=lambda p: p.replace("_", " ").capitalize(),
+        )
+    date_from, date_to, label = window_dates(window, as_of, term_label, custom)
+    _to_url(as_of, window, term_label, custom, chosen, chosen_phases)
+    return Filters(
+        as_of=as_of,
+        date_from=date_from,
+        date_to=date_to,
+        academy_codes=tuple(chosen),
+        phases=tuple(chosen_phases),
+        window_label=label,
+    )
+
+
+def _to_url(as_of, window, term_label, custom, academies, phases) -> None:
+    params: dict[str, str | list[str]] = {"as_of": as_of.isoformat(), "window": window}
+    if window == "term" and term_label:
+        params["term"] = term_label
+    if window == "custom" and custom:
+        params["from"], params["to"] = custom[0].isoformat(), custom[1].isoformat()
+    if academies:
+        params["academy"] = list(academies)
+    if phases:
+        params["phase"] = list(phases)
+    current = {k: st.query_params.get_all(k) for k in st.query_params}
+    wanted = {k: v if isinstance(v, list) else [v] for k, v in params.items()}
+    if current != wanted:
+        st.query_params.from_dict(params)
