@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from safeguarding.ingest import ingest_files
+from safeguarding.paths import PROJECT_ROOT
 
 DATASET_TABLES = ("academies", "concerns", "referrals", "staff", "training", "policies")
 TODAY = dt.date(2026, 11, 28)
@@ -75,3 +76,44 @@ def quarantine_reasons(result) -> dict[int, list[str]]:
     for row in result.quarantined:
         by_line.setdefault(row.line_no, []).append(row.reason)
     return by_line
+
+
+DEMO_TODAY = dt.date(2026, 11, 28)
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory):
+    """The default demo trust, built once per test run: (database path, demo result, ingest
+    results). Tests must not change it."""
+    from safeguarding import demo
+
+    folder = tmp_path_factory.mktemp("demo")
+    result = demo.generate_demo(folder / "exports", demo.DemoOptions(seed=1, today=DEMO_TODAY))
+    db_path = folder / "trust.duckdb"
+    ingested = ingest_files(result.files, db=db_path, who="demo", today=DEMO_TODAY)
+    return db_path, result, ingested
+
+
+@pytest.fixture(scope="session")
+def demo_db(demo_build) -> Path:
+    return demo_build[0]
+
+
+@pytest.fixture
+def page(demo_db, monkeypatch):
+    """page("pages/x.py", **query_params) -> a finished AppTest run of that page on the demo
+    trust, as of the demo's today unless as_of is given."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("SAFEGUARDING_DB", str(demo_db))
+
+    def _open(page_path: str, timeout: float = 60, **query_params):
+        app = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=timeout)
+        query_params.setdefault("as_of", DEMO_TODAY.isoformat())
+        for key, value in query_params.items():
+            app.query_params[key] = value
+        app.switch_page(page_path)
+        app.run()
+        return app
+
+    return _open

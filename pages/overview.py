@@ -1,0 +1,1 @@
+"""Overview: placeholder replaced below."""

@@ -1,0 +1,59 @@
+"""The demo trust goes through the real ingest: nothing refused, exactly the planted rows
+quarantined, and the expected warnings."""
+
+from __future__ import annotations
+
+from conftest import DEMO_TODAY, rows
+
+from safeguarding import cli
+
+
+def test_demo_files_all_load_and_exactly_the_planted_rows_are_quarantined(demo_build):
+    db, demo, results = demo_build
+    assert [r.file_name for r in results if r.status == "refused"] == []
+    quarantined = {(r.file_name, row.line_no) for r in results for row in r.quarantined}
+    planted = {(fault.file, fault.line) for fault in demo.faults}
+    assert len(planted) >= 8
+    assert quarantined == planted
+    for result in results:
+        assert result.rows_read == result.rows_loaded + result.rows_quarantined
+
+
+def test_each_planted_fault_is_quarantined_for_its_own_column(demo_build):
+    _, demo, results = demo_build
+    columns = {(r.file_name, row.line_no): row.column for r in results for row in r.quarantined}
+    for fault in demo.faults:
+        if fault.rule.startswith("duplicate"):
+            continue  # a duplicate key is a row fault, not a column fault
+        assert columns[(fault.file, fault.line)] == fault.column, fault
+
+
+def test_demo_database_holds_what_the_generator_wrote_less_the_planted_rows(demo_build):
+    db, demo, results = demo_build
+    planted_by_dataset: dict[str, int] = {}
+    for r in results:
+        planted_by_dataset[r.dataset] = planted_by_dataset.get(r.dataset, 0) + r.rows_quarantined
+    for dataset, written in demo.row_counts.items():
+        [(stored,)] = rows(db, f"select count(*) from {dataset}")
+        assert stored == written - planted_by_dataset.get(dataset, 0), dataset
+
+
+def test_unknown_categories_load_as_other_with_a_warning(demo_build):
+    db, _, results = demo_build
+    warned = [r.file_name for r in results if any("taxonomy" in w for w in r.warnings)]
+    assert len(warned) >= 2
+    [(others,)] = rows(db, "select count(*) from concerns where category = 'other' "
+                           "and category_label in ('Bullying', 'Attendance')")
+    assert others == 5
+
+
+def test_status_command_shows_history_and_freshness(demo_db, capsys):
+    code = cli.main(["status", "--db", str(demo_db), "--as-of", DEMO_TODAY.isoformat()])
+    out = capsys.readouterr().out
+    assert code == cli.EXIT_OK
+    assert "Last 20 ingests" in out and "loaded" in out
+    assert "Data freshness at 2026-11-28" in out
+    # every academy exported today: 0 days, nothing stale
+    freshness_lines = out.split("Data freshness")[1].splitlines()[2:]
+    assert freshness_lines and all("*" not in line for line in freshness_lines)
+    assert all(" 0 " in line for line in freshness_lines)
