@@ -1,1 +1,58 @@
-"""Overview: placeholder replaced below."""
+"""Overview, for the trust's weekly safeguarding meeting: the headline figures against their
+targets, and the list of things to act on this week."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from safeguarding.ui import attention, components, data, session, tiles
+
+ctx = session.context()
+filters = ctx.filters
+st.title("Weekly safeguarding overview")
+st.caption(
+    f"Trust figures as of {filters.as_of:%-d %B %Y} · events in {filters.window_label} · "
+    f"{len(ctx.academy_codes)} academies in view"
+)
+if not ctx.academy_codes:
+    components.empty_state("academies")
+    st.stop()
+
+now = tiles.trust_figures(data.metric_values(filters, ctx.academy_codes))
+week_ago = tiles.trust_figures(data.metric_values(filters, ctx.academy_codes, days_earlier=7))
+columns = st.columns(4)
+for position, metric_id in enumerate(tiles.HEADLINE_METRICS):
+    with columns[position % 4]:
+        tiles.tile(metric_id, now.get(metric_id, {}), week_ago.get(metric_id, {}))
+
+st.subheader("Needs attention")
+st.caption(
+    "Feedback overdue from children's social care, late DSL reviews, training out of date or "
+    "expiring within 30 days, policies overdue, due soon or missing, and academies whose data "
+    "is stale — most urgent first."
+)
+actions = attention.needs_attention(ctx)
+if actions.empty:
+    st.success("Nothing needs attention for these filters.")
+else:
+    counts = actions.groupby("area", sort=False).size()
+    st.markdown(" · ".join(f"**{n}** {area.lower()}" for area, n in counts.items()))
+    st.dataframe(
+        actions.drop(columns="priority"),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "area": "What",
+            "academy_code": "Academy",
+            "item": "Item",
+            "detail": "Detail",
+            "due_on": st.column_config.DateColumn("Due", format="D MMM YYYY"),
+            "days_overdue": st.column_config.NumberColumn("Days overdue", format="%d"),
+        },
+    )
+    components.download_csv(
+        actions.drop(columns="priority"),
+        f"needs-attention-{filters.as_of.isoformat()}.csv",
+        "Download the list (CSV)",
+        key="attention_csv",
+    )

@@ -112,8 +112,10 @@ def page(demo_db, monkeypatch):
         query_params.setdefault("as_of", DEMO_TODAY.isoformat())
         for key, value in query_params.items():
             app.query_params[key] = value
-        app.switch_page(page_path)
-        app.run()
+        app.run()  # the start page first: switching before a first run skips dashboard.py
+        if page_path != "pages/overview.py":
+            app.switch_page(page_path)
+            app.run()
         return app
 
     return _open

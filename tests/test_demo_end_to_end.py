@@ -9,7 +9,7 @@ from safeguarding import cli
 
 
 def test_demo_files_all_load_and_exactly_the_planted_rows_are_quarantined(demo_build):
-    db, demo, results = demo_build
+    _, demo, results = demo_build
     assert [r.file_name for r in results if r.status == "refused"] == []
     quarantined = {(r.file_name, row.line_no) for r in results for row in r.quarantined}
     planted = {(fault.file, fault.line) for fault in demo.faults}
@@ -42,8 +42,11 @@ def test_unknown_categories_load_as_other_with_a_warning(demo_build):
     db, _, results = demo_build
     warned = [r.file_name for r in results if any("taxonomy" in w for w in r.warnings)]
     assert len(warned) >= 2
-    [(others,)] = rows(db, "select count(*) from concerns where category = 'other' "
-                           "and category_label in ('Bullying', 'Attendance')")
+    [(others,)] = rows(
+        db,
+        "select count(*) from concerns where category = 'other' "
+        "and category_label in ('Bullying', 'Attendance')",
+    )
     assert others == 5
 
 

@@ -1,0 +1,66 @@
+"""Headline tiles: a metric's trust figure, its target and RAG, and the change in a week."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from safeguarding.ui import charts
+from safeguarding.ui.components import definitions, format_value, metric_help_text
+
+HEADLINE_METRICS = (
+    "csc_feedback_on_time_pct",
+    "csc_feedback_overdue",
+    "dsl_review_on_time_pct",
+    "lado_on_time_pct",
+    "safeguarding_training_in_date_pct",
+    "training_expiring_30d",
+    "dsl_training_in_date_pct",
+    "academies_without_trained_deputy",
+    "induction_on_time_pct",
+    "kcsie_annex_b_read_pct",
+    "policies_overdue",
+    "required_policies_missing",
+)
+
+
+def trust_figures(values: pd.DataFrame) -> dict[str, dict]:
+    trust = values[values["academy_code"] == "TRUST"].set_index("metric")
+    return trust[["value", "numerator", "denominator"]].to_dict("index")
+
+
+def _number(value):
+    if value is None or isinstance(value, str):
+        return value
+    return None if (isinstance(value, float) and math.isnan(value)) or pd.isna(value) else value
+
+
+def tile(metric_id: str, now: dict, week_ago: dict) -> None:
+    d = definitions()[metric_id]
+    value = _number(now.get("value"))
+    before = _number(week_ago.get("value"))
+    delta = None
+    if isinstance(value, int | float) and isinstance(before, int | float):
+        change = value - before
+        delta = f"{change:+.1f} pts" if d.unit == "%" else f"{change:+,.0f}"
+    rag = d.rag(value) if isinstance(value, int | float) else None
+    with st.container(border=True):
+        st.metric(
+            d.label,
+            format_value(value, d.unit),
+            delta=delta,
+            delta_color={"higher": "normal", "lower": "inverse"}.get(d.better, "off"),
+            help=metric_help_text(metric_id),
+        )
+        target = ""
+        if d.green_at is not None:
+            comparison = "≥" if d.better == "higher" else "≤"
+            target = f" · target {comparison} {format_value(d.green_at, d.unit)}"
+        count = ""
+        if d.unit == "%" and _number(now.get("denominator")) is not None:
+            count = f" · {int(now['numerator'])} of {int(now['denominator'])}"
+        colour = {"green": "green", "amber": "orange", "red": "red"}.get(rag, "gray")
+        st.badge(charts.RAG_LABELS[rag], color=colour)
+        st.caption(f"change since 7 days earlier{target}{count}")

@@ -1,0 +1,56 @@
+"""The overview page: tiles match the metrics query, and the action list matches the lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conftest import DEMO_TODAY
+
+from safeguarding import database, metrics, metrics_definitions
+from safeguarding.ui.tiles import HEADLINE_METRICS
+
+
+def _trust_value(db, metric_id, as_of, academies=None):
+    with database.reader(db) as con:
+        frame = metrics.compute(con, as_of, academies=academies)
+    row = frame[(frame.academy_code == "TRUST") & (frame.metric == metric_id)].iloc[0]
+    return row
+
+
+def test_overview_tiles_show_the_trust_figures_of_the_metrics_query(page, demo_db):
+    app = page("pages/overview.py")
+    assert not app.exception
+    assert app.title[0].value == "Weekly safeguarding overview"
+    shown = {m.label: m.value for m in app.metric}
+    assert len(shown) == len(HEADLINE_METRICS)
+    row = _trust_value(demo_db, "csc_feedback_on_time_pct", DEMO_TODAY)
+    labels = {metric_id: d.label for metric_id, d in metrics_definitions.load().items()}
+    assert shown[labels["csc_feedback_on_time_pct"]] == f"{row.value:.1f}%"
+    overdue = _trust_value(demo_db, "csc_feedback_overdue", DEMO_TODAY)
+    assert shown[labels["csc_feedback_overdue"]] == f"{int(overdue.value):,}"
+
+
+def test_overview_change_since_last_week(page, demo_db):
+    app = page("pages/overview.py")
+    now = _trust_value(demo_db, "policies_overdue", DEMO_TODAY).value
+    before = _trust_value(demo_db, "policies_overdue", DEMO_TODAY - dt.timedelta(days=7)).value
+    [tile] = [m for m in app.metric if m.label == "Policies overdue for review"]
+    assert tile.value == f"{int(now):,}"
+    assert tile.proto.delta == f"{now - before:+,.0f}"
+
+
+def test_needs_attention_lists_every_overdue_referral_of_the_academies_chosen(page, demo_db):
+    app = page("pages/overview.py", academy=["OAK"])
+    assert not app.exception
+    [table] = app.dataframe
+    frame = table.value
+    assert set(frame["academy_code"]) <= {"OAK", "TRUST"}
+    overdue = _trust_value(demo_db, "csc_feedback_overdue", DEMO_TODAY, ["OAK"]).value
+    rows = frame[frame["area"] == "Feedback from children's social care overdue"]
+    assert len(rows) == overdue
+
+
+def test_overview_with_an_as_of_date_before_any_data_says_so(page):
+    app = page("pages/overview.py", as_of="2015-01-01")
+    assert not app.exception
+    assert any("Nothing needs attention" in s.value for s in app.success) or app.dataframe
