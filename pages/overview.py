@@ -20,9 +20,9 @@ if not ctx.academy_codes:
 
 now = tiles.trust_figures(data.metric_values(filters, ctx.academy_codes))
 week_ago = tiles.trust_figures(data.metric_values(filters, ctx.academy_codes, days_earlier=7))
-columns = st.columns(4)
+columns = st.columns(3)
 for position, metric_id in enumerate(tiles.HEADLINE_METRICS):
-    with columns[position % 4]:
+    with columns[position % 3]:
         tiles.tile(metric_id, now.get(metric_id, {}), week_ago.get(metric_id, {}))
 
 st.subheader("Needs attention")

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
 # RAG kept apart by more than hue: blue-green / orange / vermillion, always with a text label.
 RAG_COLOURS = {"green": "#009E73", "amber": "#E69F00", "red": "#D55E00", None: "#999999"}
-RAG_LABELS = {"green": "On target", "amber": "Close", "red": "Off target", None: "No target"}
+RAG_LABELS = {"green": "On target", "amber": "Near target", "red": "Off target", None: "No target"}
 TRUST_COLOUR = "#000000"
 
 

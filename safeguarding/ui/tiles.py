@@ -42,9 +42,14 @@ def tile(metric_id: str, now: dict, week_ago: dict) -> None:
     value = _number(now.get("value"))
     before = _number(week_ago.get("value"))
     delta = None
+    change_text = "no figure 7 days earlier"
     if isinstance(value, int | float) and isinstance(before, int | float):
         change = value - before
-        delta = f"{change:+.1f} pts" if d.unit == "%" else f"{change:+,.0f}"
+        if round(change, 1) != 0:
+            delta = f"{change:+.1f} pts" if d.unit == "%" else f"{change:+,.0f}"
+            change_text = "change since 7 days earlier"
+        else:
+            change_text = "no change since 7 days earlier"
     rag = d.rag(value) if isinstance(value, int | float) else None
     with st.container(border=True):
         st.metric(
@@ -63,4 +68,4 @@ def tile(metric_id: str, now: dict, week_ago: dict) -> None:
             count = f" · {int(now['numerator'])} of {int(now['denominator'])}"
         colour = {"green": "green", "amber": "orange", "red": "red"}.get(rag, "gray")
         st.badge(charts.RAG_LABELS[rag], color=colour)
-        st.caption(f"change since 7 days earlier{target}{count}")
+        st.caption(f"{change_text}{target}{count}")
