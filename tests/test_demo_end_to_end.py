@@ -3,6 +3,8 @@ quarantined, and the expected warnings."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from conftest import DEMO_TODAY, rows
 
 from safeguarding import cli
@@ -60,3 +62,10 @@ def test_status_command_shows_history_and_freshness(demo_db, capsys):
     freshness_lines = out.split("Data freshness")[1].splitlines()[2:]
     assert freshness_lines and all("*" not in line for line in freshness_lines)
     assert all(" 0 " in line for line in freshness_lines)
+
+
+def test_status_marks_every_dataset_stale_after_the_standard_period(demo_db, capsys):
+    later = DEMO_TODAY + dt.timedelta(days=15)  # the standard is 14 days
+    assert cli.main(["status", "--db", str(demo_db), "--as-of", later.isoformat()]) == 0
+    freshness_lines = capsys.readouterr().out.split("Data freshness")[1].splitlines()[2:]
+    assert freshness_lines and all(line.count("15*") == 5 for line in freshness_lines)

@@ -146,3 +146,14 @@ def test_xlsx_formula_cells_read_by_cached_value_or_blank(trust, db):
     result = trust("c.xlsx", data, academy="OAK")
     assert result.rows_loaded == 1
     assert rows(db, "select outcome from concerns") == [(None,)]
+
+
+def test_password_protected_or_old_excel_workbook_is_refused(trust, db):
+    # Encrypted .xlsx files and old .xls files are both OLE compound documents.
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    before = table_checksums(db)
+    for name in ("c.xlsx", "c.xls", "c.csv"):
+        result = trust(name, ole)
+        assert result.status == "refused", name
+        assert "password-protected" in result.message
+    assert table_checksums(db) == before
