@@ -8,14 +8,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import pkgutil
 
-# Each module has register(subparsers), which adds its parser and sets `run`.
-COMMANDS = (
-    "demo",
-    "ingest",
-    "status",
-    "metrics",
-)
+from safeguarding import commands as command_modules
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -26,8 +21,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Safeguarding governance dashboard: load exports, compute metrics.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMANDS:
-        importlib.import_module(f"safeguarding.commands.{name}").register(commands)
+    # Every module in safeguarding/commands/ is a command: register(subparsers) adds its
+    # parser and sets `run`.
+    for module in sorted(m.name for m in pkgutil.iter_modules(command_modules.__path__)):
+        importlib.import_module(f"safeguarding.commands.{module}").register(commands)
     return parser
 
 
