@@ -23,7 +23,7 @@ import duckdb
 from safeguarding import sql
 from safeguarding.paths import default_db_path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_LOCK_WAIT_SECONDS = 30.0
 
 
@@ -148,3 +148,13 @@ def file_stamp(db: str | os.PathLike | None = None) -> tuple[int, int]:
     """Changes whenever a writer swaps in a new file: use it in cache keys."""
     st = resolve_db_path(db).stat()
     return (st.st_ino, st.st_mtime_ns)
+
+
+def mark_origin(db: str | os.PathLike | None, origin: str) -> None:
+    """Record where the database came from; the demo marks itself 'demo'."""
+    with writer(db) as con:
+        con.execute(sql.load("load/set_database_origin"), {"origin": origin})
+
+
+def origin(con: duckdb.DuckDBPyConnection) -> str | None:
+    return con.execute(sql.load("status/database_origin")).fetchone()[0]

@@ -31,3 +31,14 @@ def params_for(query: str, params: dict) -> dict:
     without_comments = re.sub(r"--[^\n]*", "", query)
     named = set(re.findall(r"\$([a-z_][a-z0-9_]*)", without_comments))
     return {k: v for k, v in params.items() if k in named}
+
+
+_TAG = re.compile(r"^--\s*(Records|Suppress):\s*(.+)$", re.MULTILINE)
+
+
+def tags(name: str) -> dict[str, str]:
+    """Disclosure tags in a query's header, which the dashboard's data layer obeys:
+    `-- Records: yes` (rows about a pupil or a member of staff: only for academies whose
+    records the viewer may see) and `-- Suppress: col, col` (counts about children that
+    governor views show as `c` from 1 to the threshold)."""
+    return {key.lower(): value.strip() for key, value in _TAG.findall(load(name))}

@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from safeguarding import database
 from safeguarding.ingest import ingest_files
 from safeguarding.paths import PROJECT_ROOT
 
@@ -91,6 +92,7 @@ def demo_build(tmp_path_factory):
     result = demo.generate_demo(folder / "exports", demo.DemoOptions(seed=1, today=DEMO_TODAY))
     db_path = folder / "trust.duckdb"
     ingested = ingest_files(result.files, db=db_path, who="demo", today=DEMO_TODAY)
+    database.mark_origin(db_path, "demo")
     return db_path, result, ingested
 
 

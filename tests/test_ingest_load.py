@@ -213,17 +213,23 @@ def test_cli_exit_codes_and_report(trust, db, tmp_path, capsys):
 
 
 def test_a_database_from_an_older_schema_is_upgraded_not_broken(db, monkeypatch):
+    """A database made by the version-1 code gains version 2's table and keeps its rows."""
+    version_1 = sql.migrations()[:1]
+    with monkeypatch.context() as old_code:
+        old_code.setattr(sql, "migrations", lambda: version_1)
+        old_code.setattr(database, "SCHEMA_VERSION", 1)
+        with database.writer(db) as con:
+            con.execute(
+                "insert into academies values ('OAK', 'Demo Oak', 'primary', null, null, 1, 1)"
+            )
+    assert rows(db, "select max(version) from schema_version") == [(1,)]
+    assert rows(db, "select count(*) from duckdb_tables() where table_name = 'database_info'") == [
+        (0,)
+    ]
     with database.writer(db) as con:
-        con.execute("insert into academies values ('OAK', 'Demo Oak', 'primary', null, null, 1, 1)")
-    real = sql.migrations()
-    upgrade = (2, "alter table academies add column trust_region varchar;")
-    monkeypatch.setattr(sql, "migrations", lambda: [*real, upgrade])
-    monkeypatch.setattr(database, "SCHEMA_VERSION", 2)
-    with database.writer(db) as con:
-        assert con.execute("select academy_code, trust_region from academies").fetchall() == [
-            ("OAK", None)
-        ]
-    assert rows(db, "select max(version) from schema_version") == [(2,)]
+        assert con.execute("select academy_code from academies").fetchall() == [("OAK",)]
+        assert database.origin(con) is None
+    assert rows(db, "select max(version) from schema_version") == [(database.SCHEMA_VERSION,)]
 
 
 def test_a_database_from_a_newer_schema_is_refused(db, monkeypatch):

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from safeguarding import cli, demo
-from safeguarding.database import resolve_db_path
+from safeguarding.database import mark_origin, resolve_db_path
 from safeguarding.paths import PROJECT_ROOT
 
 DEFAULT_OUT = PROJECT_ROOT / "data" / "demo"
@@ -116,4 +116,6 @@ def _ingest(result: demo.DemoResult, options: demo.DemoOptions, db: str | None) 
     if refused:
         print("A demo file was refused: that is a bug in the demo generator or the ingest.")
         return cli.EXIT_REFUSED
+    # Demo mode (no sign-in) serves only a database marked as the synthetic demo trust.
+    mark_origin(db_path, "demo")
     return cli.EXIT_OK

@@ -1,6 +1,10 @@
 """How pages read data: one cached read-only connection per database file, a cursor per query,
 and results cached with the file's identity, the scope and every parameter in the key.
 
+Every read goes through here, and here the viewer's scope is applied (SPEC §5): academies are
+cut to what the role may see, record-level rows only for academies whose records it may see,
+and small numbers about children suppressed for governors, before anything reaches a page.
+
 When an ingest swaps in a new database file, its identity (inode, mtime) changes, so the next
 rerun opens the new file and misses the old cached results: new data shows without a restart.
 """
@@ -15,7 +19,23 @@ import pandas as pd
 import streamlit as st
 
 from safeguarding import database, metrics, sql
+from safeguarding.scope import Scope
 from safeguarding.ui.filters import Filters
+
+_SCOPE_KEY = "_scope"
+
+
+def set_scope(scope: Scope) -> None:
+    st.session_state[_SCOPE_KEY] = scope
+
+
+def current_scope() -> Scope:
+    """The viewer's scope, set by session.start() before any page runs. Without one, nothing
+    may be read."""
+    scope = st.session_state.get(_SCOPE_KEY)
+    if scope is None:
+        raise PermissionError("No viewer scope has been set for this session.")
+    return scope
 
 
 def database_path() -> str:
@@ -46,9 +66,26 @@ def _query(name: str, params: tuple, stamp: tuple[int, int]) -> pd.DataFrame:
 
 
 def query(name: str, **params) -> pd.DataFrame:
-    """A named query from queries/, with its parameters bound; cached per database file."""
+    """A named query from queries/, with its parameters bound, within the viewer's scope."""
+    scope = current_scope()
+    query_tags = sql.tags(name)
+    if "academy_codes" in params:
+        allowed = (
+            scope.detail_academies
+            if query_tags.get("records") == "yes"
+            else scope.aggregate_academies
+        )
+        params["academy_codes"] = [a for a in params["academy_codes"] if a in allowed]
+    elif query_tags.get("records") == "yes":
+        raise PermissionError(f"{name} returns records but takes no $academy_codes.")
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-    return _query(name, frozen, database_stamp()).copy()
+    frame = _query(name, frozen, database_stamp()).copy()
+    if scope.suppress_small_numbers and "suppress" in query_tags:
+        from safeguarding import disclosure
+
+        columns = [c.strip() for c in query_tags["suppress"].split(",")]
+        frame = disclosure.suppress_counts(frame, columns)
+    return frame
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -63,17 +100,31 @@ def _metrics(
         return metrics.compute(cur, as_of, date_from, date_to, list(academies))
 
 
+def _scoped_metrics(frame: pd.DataFrame, shown: tuple[str, ...], scope: Scope) -> pd.DataFrame:
+    frame = frame[frame["academy_code"].isin((*shown, metrics.TRUST))].reset_index(drop=True)
+    if scope.suppress_small_numbers:
+        from safeguarding import disclosure
+
+        frame = disclosure.suppress_metrics(frame)
+    return frame
+
+
 def metric_values(filters: Filters, academies: Iterable[str], days_earlier: int = 0):
     """Every metric for the academies (plus their TRUST row) at the as-of date, or at the same
     window moved `days_earlier` back (for "change since last week")."""
+    scope = current_scope()
+    shown = scope.narrowed_to(tuple(academies)) if academies else ()
+    if not shown:
+        return pd.DataFrame(columns=metrics.RESULT_COLUMNS)
     shift = dt.timedelta(days=days_earlier)
-    return _metrics(
+    frame = _metrics(
         filters.as_of - shift,
         filters.date_from - shift,
         filters.date_to - shift,
-        tuple(academies),
+        tuple(sorted(set(scope.total_over(shown)))),
         database_stamp(),
-    ).copy()
+    )
+    return _scoped_metrics(frame, shown, scope)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -83,7 +134,12 @@ def _series(windows: tuple[metrics.Window, ...], academies: tuple[str, ...], sta
 
 
 def metric_series(windows: list[metrics.Window], academies: Iterable[str]) -> pd.DataFrame:
-    return _series(tuple(windows), tuple(academies), database_stamp()).copy()
+    scope = current_scope()
+    shown = scope.narrowed_to(tuple(academies)) if academies else ()
+    if not shown or not windows:
+        return pd.DataFrame(columns=["as_of_on", *metrics.RESULT_COLUMNS])
+    frame = _series(tuple(windows), tuple(sorted(set(scope.total_over(shown)))), database_stamp())
+    return _scoped_metrics(frame, shown, scope)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -103,8 +159,11 @@ def _drill_down(name, as_of, date_from, date_to, academies, stamp) -> pd.DataFra
 
 
 def drill_down(name: str, filters: Filters, academies: Iterable[str]) -> pd.DataFrame:
-    """Records behind a figure; pass only academies whose records the viewer may see."""
-    academies = tuple(academies)
+    """Records behind a figure, only for academies whose records the viewer may see (the
+    policy lists hold no personal data, so they follow the figures' scope)."""
+    scope = current_scope()
+    allowed = scope.aggregate_academies if name in POLICY_LISTS else scope.detail_academies
+    academies = tuple(a for a in academies if a in allowed)
     if not academies:
         return pd.DataFrame()
     return _drill_down(
@@ -112,5 +171,21 @@ def drill_down(name: str, filters: Filters, academies: Iterable[str]) -> pd.Data
     ).copy()
 
 
+POLICY_LISTS = ("policy_reviews_due_list", "required_policies_missing_list")
+
+
+def every_academy() -> pd.DataFrame:
+    """The trust reference, for working out the viewer's scope (no scope needed yet)."""
+    return _query("dashboard/academies", (), database_stamp()).copy()
+
+
+def database_origin() -> str | None:
+    return _query("status/database_origin", (), database_stamp())["origin"].iloc[0]
+
+
 def academies() -> pd.DataFrame:
-    return query("dashboard/academies")
+    """The academies in the viewer's scope: code, name, phase, pupils on roll."""
+    frame = every_academy()
+    return frame[frame["academy_code"].isin(current_scope().aggregate_academies)].reset_index(
+        drop=True
+    )

@@ -1,18 +1,28 @@
-"""Per-run context: who is looking (scope), the shared filters, and the academies in view."""
+"""Per-run context: who is looking (identity → scope), the shared filters, and the academies
+in view. dashboard.py calls start() on every run before the page."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
-from safeguarding import database
-from safeguarding.scope import Scope
+from safeguarding import database, identity
+from safeguarding.scope import ROLES, Scope
 from safeguarding.ui import data
 from safeguarding.ui.filters import Filters, sidebar_filters
 
 _KEY = "_page_context"
+ALLOW_DEMO_ON_REAL_DATA = "SAFEGUARDING_ALLOW_DEMO_MODE"
+TRUSTED_HEADER = "SAFEGUARDING_TRUSTED_HEADER"
+ROLE_NAMES = {
+    "trust_lead": "Trust safeguarding lead",
+    "dsl": "Academy DSL",
+    "governor": "Trustee / governor",
+    "local_governor": "Local governor",
+}
 
 
 @dataclass(frozen=True)
@@ -20,6 +30,8 @@ class PageContext:
     scope: Scope
     filters: Filters
     academies: pd.DataFrame  # the academies in view after scope, academy and phase filters
+    user: identity.User
+    demo_mode: bool
 
     @property
     def academy_codes(self) -> tuple[str, ...]:
@@ -38,13 +50,18 @@ class PageContext:
 
 
 def start() -> PageContext | None:
-    """Called by dashboard.py on every run, before the page: scope, then filters."""
+    """Sign-in, scope, then filters. Returns None (having said why) when nothing may be shown."""
     try:
-        every_academy = data.academies()
+        every_academy = data.every_academy()
     except database.DatabaseMissing as missing:
         st.error(str(missing))
         return None
-    scope = Scope.trust_lead(tuple(every_academy["academy_code"]))
+    codes = tuple(every_academy["academy_code"])
+    user, demo_mode = _viewer(codes)
+    if user is None:
+        return None
+    scope = identity.scope_for(user, codes)
+    data.set_scope(scope)
     visible = every_academy[every_academy["academy_code"].isin(scope.aggregate_academies)]
     names = dict(zip(visible["academy_code"], visible["academy_name"], strict=True))
     phases = sorted(visible["phase"].dropna().unique())
@@ -54,7 +71,7 @@ def start() -> PageContext | None:
         chosen = chosen[chosen["academy_code"].isin(filters.academy_codes)]
     if filters.phases:
         chosen = chosen[chosen["phase"].isin(filters.phases)]
-    context = PageContext(scope, filters, chosen.reset_index(drop=True))
+    context = PageContext(scope, filters, chosen.reset_index(drop=True), user, demo_mode)
     st.session_state[_KEY] = context
     return context
 
@@ -66,3 +83,64 @@ def context() -> PageContext:
         st.error("Open the dashboard from its start page (streamlit run dashboard.py).")
         st.stop()
     return found
+
+
+def _oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
+        return False
+
+
+def _viewer(codes: tuple[str, ...]) -> tuple[identity.User | None, bool]:
+    """(the user, demo mode?) or (None, ...) after drawing a sign-in or refusal page."""
+    if _oidc_configured():
+        if not st.user.is_logged_in:
+            st.title("Safeguarding dashboard")
+            st.write("This dashboard holds information about children. Sign in to continue.")
+            st.button("Sign in", on_click=st.login, type="primary")
+            return None, False
+        return _known_user(st.user.get("email")), False
+    header = os.environ.get(TRUSTED_HEADER)
+    if header:
+        return _known_user(st.context.headers.get(header)), False
+    return _demo_user(codes), True
+
+
+def _known_user(email: str | None) -> identity.User | None:
+    users = identity.load_users()
+    user = users.get((email or "").strip().lower())
+    if user is None:
+        st.title("Access denied")
+        st.error(
+            "You are signed in, but your account is not on this dashboard's list of users. "
+            "Ask the trust's safeguarding lead to add you."
+        )
+        if _oidc_configured():
+            st.button("Sign out", on_click=st.logout)
+        return None
+    return user
+
+
+def _demo_user(codes: tuple[str, ...]) -> identity.User | None:
+    if data.database_origin() != "demo" and os.environ.get(ALLOW_DEMO_ON_REAL_DATA) != "1":
+        st.title("Sign-in is not configured")
+        st.error(
+            "This database is not the demo trust, and the dashboard has no sign-in configured, "
+            "so it will not show it. Configure sign-in (see the README), or, on a machine only "
+            f"you can reach, start it with {ALLOW_DEMO_ON_REAL_DATA}=1."
+        )
+        return None
+    st.warning(
+        "**Demo mode** — sign-in is not configured. Choose in the sidebar which role to preview.",
+        icon=":material/visibility:",
+    )
+    with st.sidebar:
+        st.header("Preview as")
+        role = st.selectbox(
+            "Role", ROLES, format_func=ROLE_NAMES.get, key="demo_role", label_visibility="collapsed"
+        )
+        academies: tuple[str, ...] = ()
+        if role in identity.ACADEMY_ROLES and codes:
+            academies = (st.selectbox("Academy", codes, key="demo_academy"),)
+    return identity.User("demo", role, academies)
