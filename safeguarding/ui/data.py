@@ -84,7 +84,7 @@ def query(name: str, **params) -> pd.DataFrame:
         from safeguarding import disclosure
 
         columns = [c.strip() for c in query_tags["suppress"].split(",")]
-        frame = disclosure.suppress_counts(frame, columns)
+        frame = disclosure.suppress_counts_table(frame, columns)
     return frame
 
 
@@ -100,13 +100,21 @@ def _metrics(
         return metrics.compute(cur, as_of, date_from, date_to, list(academies))
 
 
+def _totals_over(scope: Scope, shown: tuple[str, ...]) -> tuple[str, ...]:
+    """The academies whose figures are computed. Suppressed views always start from the whole
+    trust, so each academy's cell is hidden the same way in every view and no two views can be
+    subtracted to recover a hidden figure."""
+    if scope.suppress_small_numbers:
+        return tuple(sorted(scope.trust_total_academies))
+    return tuple(sorted(set(scope.total_over(shown))))
+
+
 def _scoped_metrics(frame: pd.DataFrame, shown: tuple[str, ...], scope: Scope) -> pd.DataFrame:
-    frame = frame[frame["academy_code"].isin((*shown, metrics.TRUST))].reset_index(drop=True)
     if scope.suppress_small_numbers:
         from safeguarding import disclosure
 
         frame = disclosure.suppress_metrics(frame)
-    return frame
+    return frame[frame["academy_code"].isin((*shown, metrics.TRUST))].reset_index(drop=True)
 
 
 def metric_values(filters: Filters, academies: Iterable[str], days_earlier: int = 0):
@@ -121,7 +129,7 @@ def metric_values(filters: Filters, academies: Iterable[str], days_earlier: int 
         filters.as_of - shift,
         filters.date_from - shift,
         filters.date_to - shift,
-        tuple(sorted(set(scope.total_over(shown)))),
+        _totals_over(scope, shown),
         database_stamp(),
     )
     return _scoped_metrics(frame, shown, scope)

@@ -1,0 +1,236 @@
+"""Small-number suppression for governor views (SPEC §5), implemented once.
+
+Governors see figures that cannot identify a child. A count of children (concerns, referrals:
+the metrics marked `suppressible` in config/metrics.toml) from 1 to the threshold in
+config/standards.toml is shown as `c`; so is a percentage or median whose numerator or
+denominator is shown as `c`. Zero is shown. Staff and policy figures are never suppressed.
+
+Secondary suppression: a total (the TRUST row, or a table's total row or column) minus the cells
+shown gives the sum of the cells hidden. With one hidden cell that sum *is* the hidden figure,
+so wherever exactly one cell of a line with a visible total is hidden, the smallest non-zero
+visible cell of that line is hidden too (ties: the first academy code, or the first column);
+when there is none, the total itself is hidden. This repeats until no line has exactly one
+hidden cell. Numerators and denominators are lines of their own: the TRUST numerator is the sum
+of the academies' numerators, so a hidden numerator needs the same protection as a hidden count.
+
+Suppression is a pure, deterministic function of the figures: the same frame gives the same
+`c` cells on every page and in the board pack. To keep views consistent, suppress the frame of
+every academy with its TRUST row and only then keep the rows a view shows (a local governor's
+pack shows one academy of the trust-wide frame, hidden exactly as the governors' pack hides it).
+
+Known limit, as in the DfE's own practice: the rule stops subtraction, not every inference
+from bounds (two hidden cells summing to 2 must both be 1).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from safeguarding import metrics_definitions
+from safeguarding import standards as standards_module
+
+SUPPRESSED = "c"
+TRUST = "TRUST"
+FIGURE_COLUMNS = ("value", "numerator", "denominator")
+
+
+def threshold() -> int:
+    """The largest count shown as `c`, from the standards file (default 5)."""
+    return standards_module.load().suppression_threshold
+
+
+def note(limit: int | None = None) -> str:
+    """A sentence for the reader of a suppressed table: what `c` means."""
+    limit = threshold() if limit is None else limit
+    return (
+        f"c = not shown, to protect children's identities: a count of 1 to {limit} children, a "
+        "percentage or median resting on such a count, or a figure hidden so that another "
+        "cannot be worked out by subtraction from a total. 0 is shown. Staff and policy "
+        "figures are never hidden."
+    )
+
+
+@dataclass
+class _Line:
+    """Cells that add up to a total: members in tie-break order, and the total's position."""
+
+    members: list[int]
+    total: int
+
+
+def suppress_metrics(
+    frame: pd.DataFrame,
+    limit: int | None = None,
+    definitions: dict[str, metrics_definitions.MetricDefinition] | None = None,
+) -> pd.DataFrame:
+    """A metrics frame (as from `metrics.compute` or `metrics.series`) as governors see it.
+
+    value, numerator and denominator become object columns holding numbers, None for no figure
+    and "c" for a hidden one; a boolean column `suppressed` says whether any of the three is
+    hidden. Rows of a series are suppressed per as_of_on. Every metric id must be defined.
+    """
+    limit = threshold() if limit is None else limit
+    definitions = definitions if definitions is not None else metrics_definitions.load()
+    unknown = sorted(set(frame["metric"]) - set(definitions))
+    if unknown:
+        raise ValueError(
+            f"Cannot decide whether to suppress the metric {unknown[0]!r}: it is not defined in "
+            "config/metrics.toml."
+        )
+    result = frame.reset_index(drop=True).copy()
+    cells = {column: [_number(v) for v in result[column]] for column in FIGURE_COLUMNS}
+    hidden = {column: [False] * len(result) for column in FIGURE_COLUMNS}
+
+    suppressible = result["metric"].map(lambda m: definitions[m].suppressible).tolist()
+    is_count = result["metric"].map(lambda m: definitions[m].unit == "count").tolist()
+    # A count's figure is its value; any other figure rests on its numerator and denominator.
+    counted_in = {
+        "value": [s and c for s, c in zip(suppressible, is_count, strict=True)],
+        "numerator": [s and not c for s, c in zip(suppressible, is_count, strict=True)],
+        "denominator": [s and not c for s, c in zip(suppressible, is_count, strict=True)],
+    }
+    for column in FIGURE_COLUMNS:
+        for i, value in enumerate(cells[column]):
+            hidden[column][i] = counted_in[column][i] and _is_small(value, limit)
+
+    # One line per (as-of date, metric, column) with a TRUST row: the academies add up to it.
+    group_keys = ["as_of_on", "metric"] if "as_of_on" in result.columns else ["metric"]
+    lines: dict[str, list[_Line]] = {column: [] for column in FIGURE_COLUMNS}
+    for _, group in result.groupby(group_keys, sort=False, dropna=False):
+        position = group.index[0]
+        totals = group.index[group["academy_code"] == TRUST].tolist()
+        if len(totals) != 1:
+            continue
+        members = group.drop(index=totals).sort_values("academy_code", kind="stable").index
+        for column in FIGURE_COLUMNS:
+            if counted_in[column][position]:
+                lines[column].append(_Line(members.tolist(), totals[0]))
+    for column in FIGURE_COLUMNS:
+        _protect(cells[column], hidden[column], lines[column])
+
+    # A percentage or median shown beside a hidden numerator or denominator would give it away.
+    for i in range(len(result)):
+        if suppressible[i] and not is_count[i]:
+            hidden["value"][i] = hidden["numerator"][i] or hidden["denominator"][i]
+
+    for column in FIGURE_COLUMNS:
+        result[column] = pd.Series(
+            [SUPPRESSED if h else v for v, h in zip(cells[column], hidden[column], strict=True)],
+            index=result.index,
+            dtype=object,
+        )
+    result["suppressed"] = [
+        any(hidden[column][i] for column in FIGURE_COLUMNS) for i in range(len(result))
+    ]
+    return result
+
+
+def suppress_counts_table(
+    frame: pd.DataFrame,
+    count_columns: Sequence[str],
+    total_row: Any = None,
+    total_column: str | None = None,
+    row_labels: str | None = None,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """A table of counts of children, rows × count_columns, as governors see it.
+
+    total_row: the label of the row holding the column totals (None: no total row). Rows are
+    labelled by the index, or by the column `row_labels`; ties go to the smaller label.
+    total_column: the column holding the row totals (None: none); it may or may not be listed
+    in count_columns. Hidden cells become "c" (the count columns become object columns);
+    other columns are unchanged.
+    """
+    limit = threshold() if limit is None else limit
+    result = frame.copy()
+    columns = [c for c in count_columns if c != total_column]
+    all_columns = [*columns, *([total_column] if total_column is not None else [])]
+    missing = [c for c in all_columns if c not in result.columns]
+    if missing:
+        raise ValueError(f"The table has no column {missing[0]!r} to suppress.")
+    labels = list(result[row_labels] if row_labels is not None else result.index)
+    total_positions = [
+        i for i, label in enumerate(labels) if total_row is not None and label == total_row
+    ]
+    if total_row is not None and len(total_positions) != 1:
+        raise ValueError(f"The table needs exactly one total row labelled {total_row!r}.")
+    total_at = total_positions[0] if total_positions else None
+
+    n_rows, n_columns = len(result), len(all_columns)
+
+    def flat(row: int, column: int) -> int:
+        return row * n_columns + column
+
+    cells = [_number(result[column].iloc[row]) for row in range(n_rows) for column in all_columns]
+    hidden = [_is_small(value, limit) for value in cells]
+
+    member_rows = sorted(
+        (row for row in range(n_rows) if row != total_at), key=lambda row: str(labels[row])
+    )
+    lines = []
+    if total_at is not None:  # each column adds up to the total row
+        for column in range(n_columns):
+            lines.append(_Line([flat(row, column) for row in member_rows], flat(total_at, column)))
+    if total_column is not None:  # each row adds up to the total column
+        total_index = n_columns - 1
+        for row in range(n_rows):
+            lines.append(
+                _Line([flat(row, column) for column in range(len(columns))], flat(row, total_index))
+            )
+    _protect(cells, hidden, lines)
+
+    for j, column in enumerate(all_columns):
+        result[column] = pd.Series(
+            [SUPPRESSED if hidden[flat(row, j)] else cells[flat(row, j)] for row in range(n_rows)],
+            index=result.index,
+            dtype=object,
+        )
+    return result
+
+
+def _protect(cells: list[Any], hidden: list[bool], lines: list[_Line]) -> None:
+    """Secondary suppression, in place, until no line with a visible total hides exactly one
+    cell. Hiding only ever adds cells, so the loop ends."""
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            if hidden[line.total]:
+                continue  # no total shown: nothing to subtract from
+            hidden_members = [i for i in line.members if hidden[i]]
+            if len(hidden_members) != 1:
+                continue
+            candidates = [
+                i for i in line.members if not hidden[i] and cells[i] is not None and cells[i] != 0
+            ]
+            # The smallest visible non-zero cell (min() keeps the first of equals, and members
+            # are in tie-break order); with none left, the total itself.
+            pick = min(candidates, key=lambda i: cells[i]) if candidates else line.total
+            hidden[pick] = True
+            changed = True
+
+
+def _is_small(value: Any, limit: int) -> bool:
+    return value is not None and 1 <= value <= limit
+
+
+def _number(value: Any) -> Any:
+    """A plain Python number, or None for no figure. Text is refused: suppressing figures that
+    are already suppressed would hide the wrong cells."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, str):
+        raise ValueError(
+            f"Expected a number to suppress, found the text {value!r}. Suppress the raw figures, "
+            "once."
+        )
+    if hasattr(value, "item"):  # numpy scalars
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
