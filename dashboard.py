@@ -29,6 +29,7 @@ PAGES = {
 }
 
 navigation = st.navigation(PAGES)
+session.follow_deep_link()
 if session.start() is None:
     st.stop()
 navigation.run()

@@ -158,3 +158,17 @@ def mark_origin(db: str | os.PathLike | None, origin: str) -> None:
 
 def origin(con: duckdb.DuckDBPyConnection) -> str | None:
     return con.execute(sql.load("status/database_origin")).fetchone()[0]
+
+
+def upgrade_if_needed(db: str | os.PathLike | None = None) -> bool:
+    """Migrate a database made by an older version of the code (readers cannot: they are
+    read-only). Returns whether it was upgraded."""
+    from safeguarding.calendar import refresh_calendar
+
+    with reader(db) as con:
+        version = con.execute(sql.load("status/schema_version")).fetchone()[0]
+    if version >= SCHEMA_VERSION:
+        return False
+    with writer(db, after_write=refresh_calendar):
+        pass  # opening a writer migrates
+    return True

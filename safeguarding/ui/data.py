@@ -182,8 +182,15 @@ def drill_down(name: str, filters: Filters, academies: Iterable[str]) -> pd.Data
 POLICY_LISTS = ("policy_reviews_due_list", "required_policies_missing_list")
 
 
+@st.cache_resource(max_entries=4, show_spinner="Upgrading the database to this version…")
+def _upgraded(path: str, stamp: tuple[int, int]) -> bool:
+    return database.upgrade_if_needed(path)
+
+
 def every_academy() -> pd.DataFrame:
-    """The trust reference, for working out the viewer's scope (no scope needed yet)."""
+    """The trust reference, for working out the viewer's scope (no scope needed yet). The
+    first read of a database file upgrades it if an older version of the code made it."""
+    _upgraded(database_path(), database_stamp())
     return _query("dashboard/academies", (), database_stamp()).copy()
 
 
