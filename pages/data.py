@@ -1,26 +1,221 @@
-"""Data: what the database holds, and how fresh each academy's exports are."""
+"""Data: upload exports, see at once what was accepted and what was quarantined and why, the
+ingest history, how fresh each academy's data is, and blank templates."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from safeguarding import database, status
+from safeguarding import standards
+from safeguarding.contract import DATASETS
+from safeguarding.ui import components, data, session, uploads
+from safeguarding.ui.charts import RAG_COLOURS
+
+
+def _count_column(frame: pd.DataFrame, column: str, label: str):
+    """Counts as numbers, or as text where governor views show small ones as `c`."""
+    if pd.api.types.is_numeric_dtype(frame[column]):
+        return st.column_config.NumberColumn(label, format="%d")
+    return st.column_config.TextColumn(label)
+
+
+ctx = session.context()
+filters = ctx.filters
+stale_after_days = standards.load().stale_after_days
+in_scope = data.academies()
+names = dict(zip(in_scope["academy_code"], in_scope["academy_name"], strict=True))
 
 st.title("Data")
-try:
-    con = database.reader()
-except database.DatabaseMissing as missing:
-    st.info(str(missing))
-    st.stop()
-with con:
-    counts = status.row_counts(con)
-    history = status.ingest_history(con, limit=50)
-
-st.subheader("Rows held, by dataset")
-st.dataframe(
-    counts,
-    hide_index=True,
-    column_config={"row_count": st.column_config.NumberColumn("rows", format="%d")},
+st.caption(
+    "Load your academy's exports, see at once what was accepted and what was held back and "
+    "why, and check that every academy's data is up to date."
 )
+
+# --- Upload ---------------------------------------------------------------------------------
+st.subheader("Upload exports")
+st.markdown(
+    "CSV or Excel files exported from CPOMS or MyConcern, the training platform, HR and the "
+    "policy register, **with pupil and staff references pseudonymised**. A file holding names, "
+    "dates of birth, UPNs, addresses or free-text notes is refused whole. Load the academies "
+    "file first when an academy is new."
+)
+choices = uploads.academy_choices(ctx.scope)
+if not choices:
+    st.info(
+        "Your role sees figures only, so it does not load data: the trust's safeguarding lead "
+        "and each academy's DSL do.",
+        icon=":material/lock:",
+    )
+else:
+    files = st.file_uploader(
+        "Export files",
+        type=["csv", "xlsx"],
+        accept_multiple_files=True,
+        key="data_files",
+        help="One or more files. Each is checked against the data contract; a refused file "
+        "changes nothing.",
+    )
+    left, right = st.columns(2)
+    academy = left.selectbox(
+        "Academy of these files",
+        choices,
+        format_func=lambda code: (
+            "Take it from each row's academy_code column"
+            if code is None
+            else f"{names[code]} ({code})"
+        ),
+        key="data_academy",
+        help="Fills academy_code where a file has no such column or leaves it blank. A row "
+        "naming a different academy is quarantined.",
+    )
+    dataset = right.selectbox(
+        "Dataset",
+        [None, *DATASETS],
+        format_func=lambda name: "Detect from the column headers" if name is None else name,
+        key="data_dataset",
+        help="Leave this to detection unless a file's headers are ambiguous.",
+    )
+    if st.button("Load these files", type="primary", icon=":material/upload:", key="data_load"):
+        bar = st.progress(0.0, text="Waiting for the database…")
+        outcome = uploads.ingest_uploads(
+            files or [],
+            academy=academy,
+            dataset=dataset,
+            who=uploads.DASHBOARD_USER,
+            scope=ctx.scope,
+            progress=uploads.OverallProgress(
+                len(files or []), lambda fraction, text: bar.progress(fraction, text=text)
+            ),
+        )
+        st.session_state["data_last_outcome"] = outcome
+        # Run the whole page again so the sidebar, history and freshness read the new
+        # database file (its identity is part of every cache key) and the results below
+        # stay on screen.
+        st.rerun()
+
+outcome: uploads.UploadOutcome | None = st.session_state.get("data_last_outcome")
+if outcome is not None:
+    if outcome.problem:
+        st.error(outcome.problem, icon=":material/block:")
+    for result in outcome.results:
+        kind, sentence = uploads.headline(result)
+        with st.container(border=True):
+            getattr(st, kind)(sentence)
+            for warning in result.warnings:
+                st.warning(warning, icon=":material/warning:")
+            if result.quarantined:
+                st.markdown(f"Quarantined rows of **{result.file_name}** (header = line 1):")
+                st.dataframe(
+                    uploads.quarantine_table(result),
+                    hide_index=True,
+                    column_config={
+                        "line": st.column_config.NumberColumn(format="%d", width="small"),
+                        "reason": st.column_config.TextColumn(width="large"),
+                    },
+                )
+
+# --- Freshness ------------------------------------------------------------------------------
+st.subheader("How fresh each academy's data is")
+freshness = data.query(
+    "dashboard/data_freshness",
+    as_of=filters.as_of,
+    stale_after_days=stale_after_days,
+    academy_codes=list(ctx.academy_codes),
+)
+st.caption(
+    f"Days from the last export of each dataset to {filters.as_of:%-d %B %Y} (the as-of "
+    f"date). Stale, marked ⚠ and shaded, means more than {stale_after_days} days or never "
+    "(the trust's standard). A file with no new rows still counts as an export."
+)
+if freshness.empty:
+    components.empty_state("academies")
+else:
+    freshness["academy"] = freshness["academy_name"] + " (" + freshness["academy_code"] + ")"
+    freshness["shown"] = [
+        ("never" if pd.isna(days) else f"{int(days)} days") + (" ⚠" if stale else "")
+        for days, stale in zip(freshness["days_since_export"], freshness["is_stale"], strict=True)
+    ]
+    matrix = freshness.pivot(index="academy", columns="dataset", values="shown")
+    stale = freshness.pivot(index="academy", columns="dataset", values="is_stale")
+    matrix = matrix[[d for d in DATASETS if d in matrix.columns]]
+    stale_fill = f"background-color: {RAG_COLOURS['red']}33; font-weight: 600"
+    st.dataframe(
+        matrix.style.apply(
+            lambda column: [stale_fill if s else "" for s in stale[column.name]], axis=0
+        ),
+        key="data_freshness_matrix",
+    )
+    stale_count = int(freshness["is_stale"].sum())
+    if stale_count:
+        st.warning(
+            f"{stale_count} academy-and-dataset pairs are stale. Figures built on them may "
+            "miss recent events: ask those academies for a fresh export.",
+            icon=":material/schedule:",
+        )
+
+# --- History --------------------------------------------------------------------------------
 st.subheader("Ingest history (newest first)")
-st.dataframe(history, hide_index=True)
+history = data.query(
+    "dashboard/data_ingest_history", academy_codes=list(ctx.academy_codes), limit=200
+)
+if history.empty:
+    st.info("No file has been loaded for these academies yet.")
+else:
+    st.dataframe(
+        history,
+        hide_index=True,
+        column_config={
+            "ingest_id": st.column_config.NumberColumn("ingest", format="%d"),
+            "ingested_at": st.column_config.DatetimeColumn("when", format="D MMM YYYY, HH:mm"),
+            "file_name": "file",
+            "academy_code": "academy",
+            "rows_read": _count_column(history, "rows_read", "read"),
+            "rows_loaded": _count_column(history, "rows_loaded", "loaded"),
+            "rows_quarantined": _count_column(history, "rows_quarantined", "quarantined"),
+            "ingested_by": "by",
+        },
+        key="data_history",
+    )
+    with_faults = history[pd.to_numeric(history["rows_quarantined"], errors="coerce") > 0]
+    if not with_faults.empty:
+        chosen = st.selectbox(
+            "Quarantined rows of an earlier file",
+            list(with_faults["ingest_id"]),
+            format_func=lambda ingest_id: (
+                lambda row: (
+                    f"{row.file_name} ({row.ingested_at:%-d %b %Y %H:%M}), "
+                    f"{row.rows_quarantined:,} quarantined"
+                )
+            )(with_faults.set_index("ingest_id").loc[ingest_id]),
+            index=None,
+            placeholder="Choose a file",
+            key="data_quarantine_ingest",
+        )
+        if chosen is not None:
+            st.dataframe(
+                data.query(
+                    "dashboard/data_quarantine",
+                    ingest_id=int(chosen),
+                    academy_codes=list(ctx.academy_codes),
+                ),
+                hide_index=True,
+                column_config={"line_no": st.column_config.NumberColumn("line", format="%d")},
+            )
+
+# --- Templates ------------------------------------------------------------------------------
+st.subheader("Blank export templates")
+st.caption(
+    "The columns each export needs, in order, with two obviously made-up example rows. "
+    "Delete the examples before filling a template in."
+)
+template_columns = st.columns(4)
+for position, template in enumerate(uploads.templates()):
+    template_columns[position % 4].download_button(
+        template.label,
+        data=template.data,
+        file_name=template.file_name,
+        mime=template.mime,
+        icon=":material/download:",
+        key=f"data_template_{template.file_name}",
+        on_click="ignore",
+    )

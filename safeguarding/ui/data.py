@@ -48,14 +48,21 @@ def database_stamp() -> tuple[int, int]:
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _connection(path: str, stamp: tuple[int, int]) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(path, read_only=True)
+    # Attached to an in-memory connection rather than opened by path: DuckDB shares one
+    # database instance per path within a process while any connection to it is open, so
+    # connect(path) after an ingest swapped the file in would still read the old file.
+    con = duckdb.connect()
+    con.execute(sql.load("dashboard/attach_database"), {"path": path})
+    return con
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
     """A cursor on the current database file (streamed results block their connection, so
     every query gets its own cursor and fetches whole results)."""
     path = database_path()
-    return _connection(path, database.file_stamp(path)).cursor()
+    cur = _connection(path, database.file_stamp(path)).cursor()
+    cur.execute("use trust")
+    return cur
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
