@@ -193,6 +193,62 @@ def suppress_counts_table(
     return result
 
 
+def suppress_long_counts(
+    frame: pd.DataFrame,
+    count_columns: Sequence[str],
+    across: str | None = None,
+    label_column: str | None = None,
+    total_label: str = "TRUST",
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """A long table of counts about children (one row per cell), as governors see it.
+
+    Pages show totals of such tables elsewhere (a tile, a window total), so every line of cells
+    is protected as if its total were shown: the cells of each `across` value (e.g. a month)
+    add up to that row's total — the `total_label` row where the table has one, else their
+    sum — and the cells of each label (e.g. an academy) add up across the `across` values.
+    Rows are labelled by `label_column`, or by position when there is none.
+    """
+    limit = threshold() if limit is None else limit
+    result = frame.copy()
+    if result.empty:
+        for column in count_columns:
+            result[column] = result[column].astype(object)
+        return result
+    labels = result[label_column].astype(str) if label_column else result.index.astype(str)
+    rows = result[across].astype(str) if across else pd.Series("all", index=result.index)
+    is_total = labels == total_label
+    for column in count_columns:
+        table = pd.DataFrame({"row": rows, "label": labels, "value": result[column]})
+        members = table[~is_total].pivot_table(
+            index="row", columns="label", values="value", aggfunc="sum", dropna=False
+        )
+        member_columns = [str(c) for c in members.columns]
+        members.columns = member_columns
+        totals = table[is_total].groupby("row")["value"].sum(min_count=1)
+        members["__total__"] = (
+            totals.reindex(members.index) if is_total.any() else members.sum(axis=1)
+        )
+        members.loc["__sum__"] = members.sum(axis=0)
+        grid = members.reset_index().astype({c: object for c in [*member_columns, "__total__"]})
+        grid = grid.where(grid.notna(), None)
+        safe = suppress_counts_table(
+            grid,
+            [*member_columns, "__total__"],
+            total_row="__sum__",
+            total_column="__total__",
+            row_labels="row",
+            limit=limit,
+        ).set_index("row")
+        hidden = [
+            safe.loc[row, "__total__" if label == total_label else label] == SUPPRESSED
+            for row, label in zip(rows, labels, strict=True)
+        ]
+        keep = ~pd.Series(hidden, index=result.index)
+        result[column] = result[column].astype(object).where(keep, SUPPRESSED)
+    return result
+
+
 def _protect(cells: list[Any], hidden: list[bool], lines: list[_Line]) -> None:
     """Secondary suppression, in place, until no line with a visible total hides exactly one
     cell. Hiding only ever adds cells, so the loop ends."""

@@ -33,12 +33,13 @@ def params_for(query: str, params: dict) -> dict:
     return {k: v for k, v in params.items() if k in named}
 
 
-_TAG = re.compile(r"^--\s*(Records|Suppress):\s*(.+)$", re.MULTILINE)
+_TAG = re.compile(r"^--\s*(Records|Suppress|Suppress-across):\s*(.+)$", re.MULTILINE)
 
 
 def tags(name: str) -> dict[str, str]:
     """Disclosure tags in a query's header, which the dashboard's data layer obeys:
     `-- Records: yes` (rows about a pupil or a member of staff: only for academies whose
-    records the viewer may see) and `-- Suppress: col, col` (counts about children that
-    governor views show as `c` from 1 to the threshold)."""
+    records the viewer may see), `-- Suppress: col, col` (counts about children that
+    governor views show as `c` from 1 to the threshold) and `-- Suppress-across: col` (the
+    column, e.g. a month, whose values each hold one line of academies' counts)."""
     return {key.lower(): value.strip() for key, value in _TAG.findall(load(name))}

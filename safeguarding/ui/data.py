@@ -91,7 +91,12 @@ def query(name: str, **params) -> pd.DataFrame:
         from safeguarding import disclosure
 
         columns = [c.strip() for c in query_tags["suppress"].split(",")]
-        frame = disclosure.suppress_counts_table(frame, columns)
+        frame = disclosure.suppress_long_counts(
+            frame,
+            columns,
+            across=query_tags.get("suppress-across"),
+            label_column="academy_code" if "academy_code" in frame.columns else None,
+        )
     return frame
 
 
