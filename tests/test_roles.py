@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 import pytest
 from conftest import DEMO_TODAY
 from streamlit.testing.v1 import AppTest
@@ -133,3 +136,20 @@ def test_the_same_figures_are_not_suppressed_for_a_trust_lead(signed_in):
     app = signed_in("lead@trust.example", "pages/compare.py")
     rates = app.dataframe[0].value
     assert not (rates == "c").any().any()
+
+
+def test_governor_can_prepare_a_suppressed_board_pack_on_the_overview(signed_in):
+    app = signed_in("chair@trust.example")
+    [prepare] = [b for b in app.button if b.label == "Prepare the board pack"]
+    prepare.click().run()
+    assert not app.exception
+    workbook = openpyxl.load_workbook(io.BytesIO(app.session_state["board_pack"]))
+    cover = " ".join(str(c) for row in workbook["Cover"].iter_rows(values_only=True) for c in row)
+    assert "governor" in cover.lower()
+    cells = [c for ws in workbook.worksheets for row in ws.iter_rows(values_only=True) for c in row]
+    assert "c" in cells  # small numbers about children are suppressed
+
+
+def test_a_dsl_is_not_offered_the_board_pack(signed_in):
+    app = signed_in("dsl.oak@trust.example")
+    assert not [b for b in app.button if b.label == "Prepare the board pack"]

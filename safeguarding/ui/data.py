@@ -216,3 +216,22 @@ def academies() -> pd.DataFrame:
     return frame[frame["academy_code"].isin(current_scope().aggregate_academies)].reset_index(
         drop=True
     )
+
+
+@st.cache_data(max_entries=16, show_spinner="Preparing the board pack…")
+def _board_pack(as_of, date_from, date_to, role, academy, stamp) -> bytes:
+    from safeguarding.board_pack import build_board_pack
+
+    with cursor() as cur:
+        return build_board_pack(cur, as_of, role, academy, date_from, date_to)
+
+
+def board_pack(filters: Filters) -> bytes | None:
+    """The board pack for the viewer's role (None for roles that do not export one)."""
+    scope = current_scope()
+    if scope.role not in ("trust_lead", "governor", "local_governor"):
+        return None
+    academy = scope.aggregate_academies[0] if scope.role == "local_governor" else None
+    return _board_pack(
+        filters.as_of, filters.date_from, filters.date_to, scope.role, academy, database_stamp()
+    )
