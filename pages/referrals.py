@@ -1,0 +1,366 @@
+"""Referral timeliness: does the referrer hear back from children's social care within one
+working day (Working Together 2023; CSE policy §15), which referrals are still waiting, and are
+LADO referrals and DSL reviews of concerns made on time?"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from safeguarding import standards
+from safeguarding.ui import components, data, session, trend_charts
+from safeguarding.ui import referral_charts as charts
+
+ctx = session.context()
+filters = ctx.filters
+when = filters.window_label
+as_of_text = f"{filters.as_of:%-d %b %Y}"
+in_view = f"{len(ctx.academy_codes)} {'academy' if len(ctx.academy_codes) == 1 else 'academies'}"
+
+st.title("Referral timeliness")
+st.caption(
+    f"Referrals made in {when} ({filters.date_from:%-d %b %Y} to {filters.date_to:%-d %b %Y}), "
+    f"as known at the end of {as_of_text}, for {in_view}. "
+    "Lists of records waiting for action cover every referral date."
+)
+if not ctx.academy_codes:
+    components.empty_state("academies")
+    st.stop()
+if ctx.scope.suppress_small_numbers:
+    st.caption(
+        "Counts of 1 to 5 children are shown as c, and so are figures that would give them "
+        "away, to protect children's identities."
+    )
+
+# What a TRUST row adds up: the whole trust, the academies a filter left, or one academy. The
+# metrics' TRUST row follows the scope's rule (a local governor's covers the whole trust); the
+# page's own queries total the academies in view.
+filtered = bool(filters.academy_codes or filters.phases)
+total_label = trend_charts.trust_label(ctx.scope, ctx.academy_codes, filtered, ctx.academy_name)
+view_label = trend_charts.trust_label(None, ctx.academy_codes, filtered, ctx.academy_name)
+names = dict(zip(ctx.academies["academy_code"], ctx.academies["academy_name"], strict=True))
+in_force = standards.load()
+target_days = in_force.csc_feedback_target_days
+day_word = "working day" if target_days == 1 else "working days"
+values = data.metric_values(filters, ctx.academy_codes)
+trust = values[values["academy_code"] == charts.TRUST].set_index("metric")
+window = {
+    "as_of": filters.as_of,
+    "date_from": filters.date_from,
+    "date_to": filters.date_to,
+    "academy_codes": list(ctx.academy_codes),
+}
+
+
+def _anything_due(metric_id: str) -> bool:
+    """The trust figure has a denominator: some cases are due (a hidden count is some)."""
+    denominator = trust.loc[metric_id, "denominator"]
+    return charts.is_hidden(denominator) or bool(charts.number(denominator))
+
+
+def _headline(column, metric_id: str, label: str) -> None:
+    definition = components.definitions()[metric_id]
+    row = trust.loc[metric_id]
+    value = row["value"] if charts.is_hidden(row["value"]) else charts.number(row["value"])
+    detail = None
+    if definition.unit == "%" and _anything_due(metric_id):
+        detail = f"{charts.count_text(row['numerator'])} of {charts.count_text(row['denominator'])}"
+    column.metric(
+        label,
+        components.format_value(value, definition.unit),
+        delta=detail,
+        delta_color="off",
+        delta_arrow="off",
+        help=components.metric_help_text(metric_id),
+        border=True,
+    )
+
+
+SHOWN_ROWS = 500
+
+
+def _record_list(frame: pd.DataFrame, columns: dict, file_name: str, key: str) -> None:
+    """A drill-down list with academy names, and a CSV download of the whole list. Lists come
+    worst first; a long one shows its first SHOWN_ROWS rows on screen (a large trust's list of
+    late reviews runs to many thousands, too many to read and slow to send every rerun)."""
+    listed = frame.assign(academy=frame["academy_code"].map(names))[list(columns)]
+    if len(listed) > SHOWN_ROWS:
+        st.caption(f"The {SHOWN_ROWS:,} at the top of {len(listed):,}; the download has them all.")
+    st.dataframe(
+        listed.head(SHOWN_ROWS), hide_index=True, column_config=columns, key=f"{key}_table"
+    )
+    components.download_csv(listed, file_name, "Download this list (CSV)", key=f"{key}_csv")
+
+
+st.caption(f"Headline figures: {total_label}.")
+headline = st.columns(4)
+_headline(headline[0], "csc_feedback_on_time_pct", "Social care feedback on time")
+_headline(headline[1], "csc_feedback_overdue", "Feedback overdue now")
+_headline(headline[2], "csc_followed_up_pct", "Missed feedback chased")
+_headline(headline[3], "lado_on_time_pct", "LADO referrals on time")
+
+# 1. How long feedback takes -------------------------------------------------------------------
+st.subheader("How long feedback from children's social care takes")
+components.help_popover("csc_feedback_on_time_pct", "csc_feedback_overdue")
+days = data.query(
+    "dashboard/referral_csc_feedback_days", **window, csc_feedback_target_days=target_days
+)
+if days.empty:
+    components.empty_state("referrals to children's social care")
+else:
+    components.chart(
+        charts.feedback_days_figure(charts.feedback_days_distribution(days), target_days, when),
+        key="referrals_feedback_days",
+    )
+    st.caption(
+        f"Working days (Monday to Friday, not bank holidays) from the referral date to the date "
+        f"the referrer was told the action to be taken, for {in_view}. Feedback is due within "
+        f"{target_days} {day_word}; feedback after the end of {as_of_text} counts as none yet."
+    )
+
+# 2. On time by academy and by month -----------------------------------------------------------
+st.subheader(f"Feedback within {target_days} {day_word}, by academy and by month")
+components.help_popover("csc_feedback_on_time_pct")
+if not _anything_due("csc_feedback_on_time_pct"):
+    components.empty_state("referrals to children's social care past their feedback deadline")
+else:
+    components.chart(
+        charts.by_academy_figure(
+            values,
+            "csc_feedback_on_time_pct",
+            names,
+            title=f"Feedback within {target_days} {day_word}, by academy, {when}",
+            value_title="Referrals with feedback by the deadline day (%)",
+            count_noun="referrals due",
+            none_text="no referrals due",
+            trust_label=total_label,
+        ),
+        key="referrals_on_time_by_academy",
+    )
+    st.caption(
+        "Each bar shows the percentage and, in brackets, referrals with feedback on time / "
+        f"referrals whose deadline has passed. The dashed line: {total_label}."
+    )
+    chosen: list[str] = []
+    if ctx.scope.suppress_small_numbers:
+        # Academy lines beside the trust line would let a hidden month be worked out.
+        st.caption("The monthly chart shows the trust line only in this view.")
+    else:
+        chosen = st.multiselect(
+            "Add academies to the monthly chart",
+            list(ctx.academy_codes),
+            format_func=ctx.academy_name,
+            key="referrals_month_academies",
+            placeholder="Trust only",
+        )
+    months = data.query(
+        "dashboard/referral_csc_on_time_by_month",
+        **window,
+        csc_feedback_target_days=target_days,
+    )
+    components.chart(
+        charts.on_time_by_month_figure(
+            charts.on_time_by_month(months),
+            chosen,
+            names,
+            title=f"Feedback within {target_days} {day_word}, by month of referral, {when}",
+            green_at=components.definitions()["csc_feedback_on_time_pct"].green_at,
+            trust_label=view_label,
+        ),
+        key="referrals_on_time_by_month",
+    )
+    st.caption(
+        "n under each point: referrals due that month. A month with few referrals swings "
+        "widely. Months at the edges of the window count only the days inside it."
+    )
+
+# 3. Agency mix --------------------------------------------------------------------------------
+st.subheader("Who the academies referred to")
+components.help_popover("referrals_made")
+mix = data.query("dashboard/referral_agency_mix", **window)
+if mix.empty:
+    components.empty_state("referrals")
+else:
+    components.chart(
+        charts.agency_mix_figure(mix, f"Referrals by agency, {when}"), key="referrals_agency_mix"
+    )
+
+# 4. Decisions and escalations -----------------------------------------------------------------
+st.subheader("Decisions and escalations")
+components.help_popover("referrals_made")
+agency = st.radio(
+    "Referrals to",
+    ["children_social_care", "all"],
+    format_func={"children_social_care": "Children's social care", "all": "All agencies"}.get,
+    horizontal=True,
+    key="referrals_decisions_scope",
+)
+decisions = charts.decisions_in_order(
+    data.query("dashboard/referral_decisions", **window, agency=agency)
+)
+if decisions.empty:
+    components.empty_state("referrals")
+else:
+    shares = data.query("dashboard/referral_decision_shares", **window, agency=agency).iloc[0]
+    for column, (label, value, detail) in zip(
+        st.columns(3), charts.decision_shares(shares, decisions), strict=True
+    ):
+        column.metric(label, value, delta=detail, delta_color="off", delta_arrow="off", border=True)
+    who = "children's social care" if agency != "all" else "all agencies"
+    components.chart(
+        charts.decisions_figure(decisions, f"Decisions on referrals to {who}, {when}"),
+        key="referrals_decisions",
+    )
+    st.caption(
+        "Decisions as given in the latest export. Escalated: the academy escalated or "
+        f"re-referred after the decision (escalated_at) by the end of {as_of_text}."
+    )
+
+# 5. Overdue list ------------------------------------------------------------------------------
+overdue_count = charts.count_text(trust.loc["csc_feedback_overdue", "value"])
+st.subheader(f"Referrals waiting for feedback past the deadline ({overdue_count})")
+components.help_popover("csc_feedback_overdue", "csc_followed_up_pct")
+if not ctx.detail_codes:
+    st.info("Record lists are not shown in this view; the count above includes them.")
+else:
+    overdue = data.drill_down("csc_feedback_overdue_list", filters, ctx.detail_codes)
+    if overdue.empty:
+        st.success(
+            f"No referral to children's social care is waiting for feedback past its deadline "
+            f"at {as_of_text}."
+        )
+    else:
+        st.caption(
+            f"Every referral to children's social care, whatever its date, whose feedback "
+            f"deadline has passed with no feedback by the end of {as_of_text}; longest wait "
+            "first. Chased: the academy followed the referral up."
+        )
+        _record_list(
+            overdue,
+            {
+                "academy": "Academy",
+                "referral_id": "Referral",
+                "pupil_ref": "Pupil (pseudonym)",
+                "referred_at": st.column_config.DatetimeColumn(
+                    "Referred", format="DD/MM/YYYY HH:mm"
+                ),
+                "feedback_deadline_on": st.column_config.DateColumn(
+                    "Feedback due", format="DD/MM/YYYY"
+                ),
+                "overdue_working_days": st.column_config.NumberColumn(
+                    "Working days overdue", format="%d"
+                ),
+                "is_followed_up": st.column_config.CheckboxColumn("Chased"),
+                "followed_up_at": st.column_config.DatetimeColumn(
+                    "Chased on", format="DD/MM/YYYY HH:mm"
+                ),
+                "concern_id": "Concern",
+            },
+            f"csc-feedback-overdue-{filters.as_of.isoformat()}.csv",
+            key="referrals_overdue",
+        )
+
+# 6. LADO --------------------------------------------------------------------------------------
+lado_days = in_force.lado_referral_target_days
+lado_word = "working day" if lado_days == 1 else "working days"
+st.subheader("Referrals to the LADO (allegations about adults)")
+components.help_popover("lado_on_time_pct")
+if not _anything_due("lado_on_time_pct"):
+    components.empty_state("allegations about adults with a LADO referral deadline passed")
+else:
+    components.chart(
+        charts.by_academy_figure(
+            values,
+            "lado_on_time_pct",
+            names,
+            title=f"LADO referrals within {lado_days} {lado_word} of the allegation, {when}",
+            value_title="Allegations referred to the LADO by the deadline day (%)",
+            count_noun="allegations due",
+            none_text="no allegations due",
+            trust_label=total_label,
+        ),
+        key="referrals_lado_by_academy",
+    )
+    lado = values[values["metric"] == "lado_on_time_pct"]
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Academy": lado["academy_code"].map(lambda code: names.get(code, total_label)),
+                "Allegations due": lado["denominator"].map(charts.count_text),
+                "Referred on time": lado["numerator"].map(charts.count_text),
+                "On time": lado["value"].map(
+                    lambda v: v if charts.is_hidden(v) else components.format_value(v, "%")
+                ),
+            }
+        ),
+        hide_index=True,
+        key="referrals_lado_table",
+    )
+    st.caption(
+        f"Allegations due: allegations received in the window whose deadline ({lado_days} "
+        f"{lado_word} after the allegation) has passed. – : none due."
+    )
+
+# 7. DSL review of concerns --------------------------------------------------------------------
+review_days = in_force.dsl_review_target_days
+review_word = "working day" if review_days == 1 else "working days"
+st.subheader("DSL review of concerns")
+components.help_popover("dsl_review_on_time_pct", "dsl_review_median_hours")
+if not _anything_due("dsl_review_on_time_pct"):
+    components.empty_state("concerns past their DSL review deadline")
+else:
+    components.chart(
+        charts.by_academy_figure(
+            values,
+            "dsl_review_on_time_pct",
+            names,
+            title=f"Concerns reviewed by the DSL within {review_days} {review_word}, {when}",
+            value_title="Concerns reviewed by the deadline day (%)",
+            count_noun="concerns due",
+            none_text="no concerns due",
+            trust_label=total_label,
+        ),
+        key="referrals_dsl_on_time",
+    )
+    components.chart(
+        charts.by_academy_figure(
+            values,
+            "dsl_review_median_hours",
+            names,
+            title=f"Median hours from logging to DSL review, {when}",
+            value_title="Median time from logging to review (hours)",
+            count_noun="reviewed concerns",
+            none_text="no reviewed concerns",
+            trust_label=total_label,
+        ),
+        key="referrals_dsl_median_hours",
+    )
+    if ctx.detail_codes:
+        late = data.drill_down("dsl_review_late_list", filters, ctx.detail_codes)
+        with st.expander(f"Concerns reviewed late or not yet reviewed ({len(late)})"):
+            if late.empty:
+                st.success("Every concern past its review deadline was reviewed on time.")
+            else:
+                _record_list(
+                    late.assign(category=late["category"].str.replace("_", " ")),
+                    {
+                        "academy": "Academy",
+                        "concern_id": "Concern",
+                        "pupil_ref": "Pupil (pseudonym)",
+                        "category": "Category",
+                        "logged_at": st.column_config.DatetimeColumn(
+                            "Logged", format="DD/MM/YYYY HH:mm"
+                        ),
+                        "review_deadline_on": st.column_config.DateColumn(
+                            "Review due", format="DD/MM/YYYY"
+                        ),
+                        "dsl_reviewed_at": st.column_config.DatetimeColumn(
+                            "Reviewed", format="DD/MM/YYYY HH:mm"
+                        ),
+                        "late_working_days": st.column_config.NumberColumn(
+                            "Working days late", format="%d"
+                        ),
+                    },
+                    f"dsl-review-late-{filters.as_of.isoformat()}.csv",
+                    key="referrals_dsl_late",
+                )

@@ -1,0 +1,544 @@
+"""Figures for the referral timeliness page.
+
+The queries (queries/dashboard/referral_*.sql) return the cells a chart shows, already
+aggregated, so that in governor views the data layer can hide small counts (`c`, SPEC §5) in
+exactly the cells drawn. This module never adds up cells that may be hidden: a total is shown
+only when every cell under it is visible (otherwise the total minus the visible cells would give
+the hidden one away), and a percentage only when its numerator and denominator are visible.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from safeguarding.ui import components
+from safeguarding.ui.charts import PALETTE, RAG_COLOURS, RAG_LABELS, TRUST_COLOUR, styled
+
+TRUST = "TRUST"
+SUPPRESSED = "c"
+HIDDEN_TEXT = "c (1 to 5, not shown)"
+HIDDEN_COLOUR = "#555555"
+
+# Building a plotly figure costs tens of milliseconds; on a rerun with the same figures (a
+# widget changed elsewhere on the page) the cached copy is used. The key is every argument,
+# figures included, so a cached figure never outlives its data or the viewer's scope.
+_cached = st.cache_data(max_entries=256, show_spinner=False)
+
+AGENCY_LABELS = {
+    "children_social_care": "Children's social care",
+    "police": "Police",
+    "lado": "LADO",
+    "early_help": "Early help",
+    "camhs": "CAMHS",
+    "prevent": "Prevent",
+    "other": "Other",
+}
+
+# Roughly from least to most intervention, then the rest.
+DECISION_LABELS = {
+    "no_further_action": "No further action",
+    "advice": "Advice",
+    "early_help": "Early help",
+    "section_17": "Section 17 (child in need)",
+    "strategy_discussion": "Strategy discussion",
+    "section_47": "Section 47 (enquiry)",
+    "other": "Other",
+    "not_recorded": "No decision recorded",
+}
+
+DAY_BUCKETS = ["0", "1", "2", "3", "4", "5 or more", "No feedback yet"]
+
+# Feedback status: label and colour. Late is orange and overdue vermillion; overdue is only
+# ever in the last column, so position tells them apart as well as colour.
+FEEDBACK_STATUS = {
+    "on_time": ("On or before the deadline day", RAG_COLOURS["green"]),
+    "late": ("After the deadline day", RAG_COLOURS["amber"]),
+    "overdue": ("None yet, deadline passed", RAG_COLOURS["red"]),
+    "awaiting": ("None yet, deadline not reached", RAG_COLOURS[None]),
+}
+
+
+def is_hidden(value: Any) -> bool:
+    return isinstance(value, str) and value == SUPPRESSED
+
+
+def number(value: Any) -> float | None:
+    """A figure as a float; None when missing or hidden."""
+    if value is None or is_hidden(value) or value is pd.NA:
+        return None
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+def percent(numerator: Any, denominator: Any) -> float | None:
+    """SPEC §4 percentage: 100 × n / d to 1 dp, half away from zero; None when d is 0 or
+    either figure is missing or hidden."""
+    n, d = number(numerator), number(denominator)
+    if n is None or not d:
+        return None
+    return ((2000 * int(n) + int(d)) // (2 * int(d))) / 10
+
+
+def count_text(value: Any) -> str:
+    return SUPPRESSED if is_hidden(value) else f"{int(number(value) or 0):,}"
+
+
+def _day_bucket(working_days) -> str:
+    if working_days is None or pd.isna(working_days):
+        return DAY_BUCKETS[-1]
+    return DAY_BUCKETS[min(int(working_days), 5)]
+
+
+def feedback_days_distribution(days: pd.DataFrame) -> pd.DataFrame:
+    """Every bucket × status cell (DAY_BUCKETS order), the query's count or 0 where it has no
+    row: columns bucket, feedback_status, referrals (a number, or "c")."""
+    cells = {
+        (_day_bucket(row.working_days), row.feedback_status): row.referrals
+        for row in days.itertuples()
+    }
+    return pd.DataFrame(
+        [
+            {
+                "bucket": bucket,
+                "feedback_status": status,
+                "referrals": cells.get((bucket, status), 0),
+            }
+            for bucket in DAY_BUCKETS
+            for status in FEEDBACK_STATUS
+        ]
+    )
+
+
+@_cached
+def feedback_days_figure(distribution: pd.DataFrame, target_days: int, when: str) -> go.Figure:
+    figure = go.Figure()
+    shows = distribution["referrals"].map(lambda v: bool(number(v)) or is_hidden(v))
+    # Segment labels only where a column is split; a single segment's count is the total above.
+    split = distribution[shows].groupby("bucket").size().gt(1).to_dict()
+    for status, (label, colour) in FEEDBACK_STATUS.items():
+        part = distribution[distribution["feedback_status"] == status]
+        values = [number(v) or 0 for v in part["referrals"]]
+        if not any(values) and not part["referrals"].map(is_hidden).any():
+            continue
+        figure.add_bar(
+            x=part["bucket"].tolist(),
+            y=values,
+            name=label,
+            marker_color=colour,
+            text=[
+                count_text(v) if split.get(bucket) and (number(v) or is_hidden(v)) else ""
+                for bucket, v in zip(part["bucket"], part["referrals"], strict=True)
+            ],
+            textposition="inside",
+            hovertemplate="%{x} working days: %{text} referrals<extra>" + label + "</extra>",
+        )
+    tops, labels = [], []
+    for bucket in DAY_BUCKETS:
+        cells = distribution.loc[distribution["bucket"] == bucket, "referrals"]
+        visible = sum(number(v) or 0 for v in cells)
+        tops.append(visible)
+        # A total over a hidden cell would give it away: say "c" instead.
+        labels.append(SUPPRESSED if cells.map(is_hidden).any() else f"<b>{int(visible)}</b>")
+    figure.add_scatter(
+        x=DAY_BUCKETS,
+        y=tops,
+        mode="text",
+        text=labels,
+        textposition="top center",
+        showlegend=False,
+        hoverinfo="skip",
+    )
+    figure.update_layout(
+        barmode="stack",
+        legend={"traceorder": "normal"},
+        uniformtext={"minsize": 11, "mode": "hide"},
+    )
+    figure.update_xaxes(type="category", categoryorder="array", categoryarray=DAY_BUCKETS)
+    top = max([1.0, *tops])
+    figure.update_yaxes(range=[0, top * 1.15], dtick=1 if top < 8 else None)
+    day_word = "day" if target_days == 1 else "days"
+    return styled(
+        figure,
+        f"Referrals to children's social care by working days to feedback, {when}",
+        x_title=f"Working days from referral to feedback (deadline: {target_days} {day_word})",
+        y_title="Referrals (count)",
+        counts_on_y=True,
+    )
+
+
+def _threshold(value: float, unit: str) -> str:
+    return f"{value:g}%" if unit == "%" else f"{value:g} h" if unit == "hours" else f"{value:g}"
+
+
+def _rag_legend(metric_id: str) -> dict[str | None, str]:
+    d = components.definitions()[metric_id]
+    if d.green_at is None or d.amber_at is None:
+        return {}
+    at_least, worse = ("≥", "<") if d.better == "higher" else ("≤", ">")
+    green, amber = _threshold(d.green_at, d.unit), _threshold(d.amber_at, d.unit)
+    return {
+        "green": f"{RAG_LABELS['green']} ({at_least} {green})",
+        "amber": f"{RAG_LABELS['amber']} ({at_least} {amber})",
+        "red": f"{RAG_LABELS['red']} ({worse} {amber})",
+    }
+
+
+@_cached
+def by_academy_figure(
+    values: pd.DataFrame,
+    metric_id: str,
+    names: dict[str, str],
+    title: str,
+    value_title: str,
+    count_noun: str,
+    none_text: str,
+    trust_label: str = "Trust",
+) -> go.Figure:
+    """One horizontal bar per academy for a metric from data.metric_values, RAG-coloured, worst
+    at the top, with n on each bar and the TRUST figure as a dashed reference line.
+
+    count_noun: what the denominator counts, e.g. "referrals due" ("8 of 11 referrals due");
+    for a median, what n counts. none_text: the label of an academy with no figure. A figure
+    hidden in governor views (`c`) gets no bar, only the label."""
+    definition = components.definitions()[metric_id]
+    unit = definition.unit
+    is_median = unit == "hours"  # a median has a count (n) but no numerator
+    rows = values[values["metric"] == metric_id]
+    academies = rows[rows["academy_code"] != TRUST].copy()
+    trust = rows[rows["academy_code"] == TRUST]
+    academies["name"] = academies["academy_code"].map(lambda code: names.get(code, code))
+    academies["figure"] = academies["value"].map(number)
+    academies["hidden"] = academies["value"].map(is_hidden)
+    academies["rag"] = academies["figure"].map(
+        lambda v: None if v is None or pd.isna(v) else definition.rag(v)
+    )
+    academies = academies.sort_values(
+        ["figure", "name"], ascending=[definition.better != "lower", True], na_position="last"
+    )
+
+    def counts(row) -> str:
+        if is_median:
+            return f"n = {count_text(row.denominator)}"
+        return f"{count_text(row.numerator)}/{count_text(row.denominator)}"
+
+    def shown(row) -> str:
+        if row.hidden:
+            return HIDDEN_TEXT
+        if row.figure is None or pd.isna(row.figure):
+            return none_text
+        return f"{components.format_value(row.figure, unit)} ({counts(row)})"
+
+    def hover(row) -> str:
+        if row.hidden or row.figure is None or pd.isna(row.figure):
+            return f"<b>{row.name}</b><br>{shown(row)}"
+        if is_median:
+            return (
+                f"<b>{row.name}</b><br>{components.format_value(row.figure, unit)}<br>"
+                f"over {count_text(row.denominator)} {count_noun}"
+            )
+        return (
+            f"<b>{row.name}</b><br>{components.format_value(row.figure, unit)}<br>"
+            f"{count_text(row.numerator)} of {count_text(row.denominator)} {count_noun}"
+        )
+
+    figure = go.Figure()
+    legend = _rag_legend(metric_id)
+    valued = academies[academies["figure"].notna()]
+    for rag in ["green", "amber", "red", None]:
+        part = valued[valued["rag"].map(lambda r, rag=rag: r == rag)]
+        if part.empty:
+            continue
+        figure.add_bar(
+            y=part["name"].tolist(),
+            x=part["figure"].tolist(),
+            orientation="h",
+            name=legend.get(rag, RAG_LABELS[rag]),
+            marker_color=RAG_COLOURS[rag],
+            hovertext=[hover(row) for row in part.itertuples()],
+            hoverinfo="text",
+            customdata=part["academy_code"].tolist(),
+        )
+    # Labels as a text layer rather than bar text: a 0% bar has no length to carry its text,
+    # and an academy without a figure has no bar at all. Long bars get their label inside the
+    # bar's end, short ones just beyond it.
+    figures = [v for v in academies["figure"] if v is not None and not pd.isna(v)]
+    axis_top = 100.0 if unit == "%" else max([1.0, *figures])
+    labels, positions, colours, xs = [], [], [], []
+    for row in academies.itertuples():
+        has_bar = row.figure is not None and not pd.isna(row.figure)
+        long_bar = has_bar and row.figure >= 0.45 * axis_top
+        labels.append(f"{shown(row)}  " if long_bar else f"  {shown(row)}")
+        xs.append(float(row.figure) if has_bar else 0.0)
+        positions.append("middle left" if long_bar else "middle right")
+        inside_dark = long_bar and row.rag != "amber"
+        colours.append("#FFFFFF" if inside_dark else "#222222" if has_bar else HIDDEN_COLOUR)
+    figure.add_scatter(
+        y=academies["name"].tolist(),
+        x=xs,
+        mode="text",
+        text=labels,
+        textposition=positions,
+        textfont={"color": colours, "size": 13},
+        showlegend=False,
+        hovertext=[hover(row) for row in academies.itertuples()],
+        hoverinfo="text",
+        name="labels",
+    )
+    trust_value = number(trust["value"].iloc[0]) if not trust.empty else None
+    if trust_value is not None:
+        row = trust.iloc[0]
+        trust_counts = (
+            f"n = {count_text(row['denominator'])}"
+            if is_median
+            else f"{count_text(row['numerator'])}/{count_text(row['denominator'])}"
+        )
+        # Drawn below the bars so it never covers their labels; the legend names it.
+        figure.add_vline(
+            x=trust_value,
+            line={"color": TRUST_COLOUR, "dash": "dash", "width": 2},
+            layer="below",
+        )
+        figure.add_scatter(
+            x=[None],
+            y=[None],
+            mode="lines",
+            line={"color": TRUST_COLOUR, "dash": "dash", "width": 2},
+            name=f"{trust_label}: {components.format_value(trust_value, unit)} ({trust_counts})",
+            hoverinfo="skip",
+        )
+    order = academies["name"].tolist()
+    figure.update_yaxes(
+        type="category", categoryorder="array", categoryarray=order, autorange="reversed"
+    )
+    figure.update_layout(barmode="relative", legend={"traceorder": "normal"})
+    styled(
+        figure,
+        title,
+        x_title=value_title,
+        percent_on_x=unit == "%",
+        height=max(340, 130 + 42 * len(order)),
+    )
+    if unit != "%":
+        figure.update_xaxes(range=[0, axis_top * 1.15])
+    return figure
+
+
+def on_time_by_month(months: pd.DataFrame) -> pd.DataFrame:
+    """The monthly query's rows with the percentage: columns referred_month_on, academy_code,
+    on_time_referrals, due_referrals (numbers or "c"), value (None where not computable)."""
+    return months.assign(
+        value=[
+            percent(n, d)
+            for n, d in zip(months["on_time_referrals"], months["due_referrals"], strict=True)
+        ]
+    )
+
+
+@_cached
+def on_time_by_month_figure(
+    monthly: pd.DataFrame,
+    academies: list[str],
+    names: dict[str, str],
+    title: str,
+    green_at: float | None,
+    trust_label: str = "Trust",
+) -> go.Figure:
+    """Monthly csc_feedback_on_time_pct: the TRUST line, plus any academies chosen."""
+    figure = go.Figure()
+    for index, code in enumerate([TRUST, *academies]):
+        rows = monthly[monthly["academy_code"] == code].sort_values("referred_month_on")
+        if rows.empty:
+            continue
+        is_trust = code == TRUST
+        name = trust_label if is_trust else names.get(code, code)
+        on_time = [count_text(v) for v in rows["on_time_referrals"]]
+        due = [count_text(v) for v in rows["due_referrals"]]
+        figure.add_scatter(
+            x=pd.to_datetime(rows["referred_month_on"]).tolist(),
+            y=rows["value"].tolist(),
+            # The trust line carries n under each point: a month with few referrals swings.
+            mode="lines+markers+text" if is_trust else "lines+markers",
+            text=[f"n={d}" for d in due] if is_trust else None,
+            textposition="bottom center",
+            textfont={"size": 11, "color": HIDDEN_COLOUR},
+            name=name,
+            connectgaps=False,
+            line={
+                "color": TRUST_COLOUR if is_trust else PALETTE[index % len(PALETTE)],
+                "width": 3 if is_trust else 2,
+            },
+            customdata=list(zip(on_time, due, strict=True)),
+            hovertemplate=(
+                "%{x|%B %Y}: %{y:.1f}%<br>%{customdata[0]} of %{customdata[1]} referrals due"
+                "<extra>" + name + "</extra>"
+            ),
+        )
+    if green_at is not None:
+        figure.add_hline(
+            y=green_at,
+            line={"color": RAG_COLOURS["green"], "dash": "dot"},
+            annotation_text=f"Target {green_at:g}%",
+            annotation_position="bottom right",
+        )
+    figure.update_xaxes(dtick="M1", tickformat="%b %Y")
+    return styled(
+        figure,
+        title,
+        x_title="Month of referral",
+        y_title="Feedback within the deadline (%)",
+        percent_on_y=True,
+    )
+
+
+@_cached
+def agency_mix_figure(mix: pd.DataFrame, title: str) -> go.Figure:
+    """Referrals by agency across the academies in view, largest at the top."""
+    mix = mix.assign(figure=mix["referrals"].map(lambda v: number(v) or 0))
+    mix = mix.sort_values(["figure", "agency"], ascending=[False, True])
+    labels = mix["agency"].map(lambda a: AGENCY_LABELS.get(a, a)).tolist()
+    any_hidden = mix["referrals"].map(is_hidden).any()
+    total = None if any_hidden else int(mix["figure"].sum())
+
+    def label(value) -> str:
+        if is_hidden(value) or not total:
+            return count_text(value)
+        return f"{int(value):,} ({100 * int(value) / total:.0f}%)"
+
+    texts = [label(v) for v in mix["referrals"]]
+    figure = go.Figure(
+        go.Bar(
+            y=labels,
+            x=mix["figure"].tolist(),
+            orientation="h",
+            marker_color=PALETTE[0],
+            text=texts,
+            textposition="auto",
+            hovertext=[f"{a}: {t} referrals" for a, t in zip(labels, texts, strict=True)],
+            hoverinfo="text",
+            name="Referrals",
+            showlegend=False,
+        )
+    )
+    if any_hidden:
+        hidden = mix[mix["referrals"].map(is_hidden)]
+        figure.add_scatter(
+            y=hidden["agency"].map(lambda a: AGENCY_LABELS.get(a, a)).tolist(),
+            x=[0] * len(hidden),
+            mode="text",
+            text=[f"  {HIDDEN_TEXT}"] * len(hidden),
+            textposition="middle right",
+            textfont={"color": HIDDEN_COLOUR},
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    figure.update_yaxes(type="category", autorange="reversed")
+    top = max(1.0, float(mix["figure"].max())) if not mix.empty else 1.0
+    figure.update_xaxes(range=[0, top * 1.1], dtick=1 if top < 8 else None)
+    return styled(
+        figure,
+        title,
+        x_title="Referrals (count)",
+        counts_on_x=True,
+        height=max(300, 100 + 42 * len(labels)),
+    )
+
+
+def decisions_in_order(decisions: pd.DataFrame) -> pd.DataFrame:
+    """The decision rows in DECISION_LABELS order."""
+    rank = {d: i for i, d in enumerate(DECISION_LABELS)}
+    ordered = decisions.assign(_rank=decisions["decision"].map(lambda d: rank.get(d, len(rank))))
+    return ordered.sort_values("_rank").drop(columns="_rank").reset_index(drop=True)
+
+
+@_cached
+def decisions_figure(decisions: pd.DataFrame, title: str) -> go.Figure:
+    """Referrals per decision, split into escalated and not escalated where both are shown."""
+    labels = decisions["decision"].map(lambda d: DECISION_LABELS.get(d, d)).tolist()
+    totals = [number(v) or 0 for v in decisions["referrals"]]
+    escalated = [number(v) for v in decisions["escalated"]]
+    # With the escalated part hidden, the bar is the whole decision, unsplit.
+    not_escalated = [t - e if e is not None else t for t, e in zip(totals, escalated, strict=True)]
+    figure = go.Figure()
+    figure.add_bar(
+        y=labels,
+        x=not_escalated,
+        orientation="h",
+        name="Not escalated",
+        marker_color=PALETTE[0],
+        hovertemplate="%{y}: %{x:,} not escalated<extra></extra>",
+    )
+    figure.add_bar(
+        y=labels,
+        x=[e or 0 for e in escalated],
+        orientation="h",
+        name="Escalated or re-referred",
+        marker_color=PALETTE[3],
+        hovertemplate="%{y}: %{x:,} escalated or re-referred<extra></extra>",
+    )
+    notes = []
+    for total, hidden_escalated in zip(
+        decisions["referrals"], decisions["escalated"].map(is_hidden), strict=True
+    ):
+        text = f"  {count_text(total)}"
+        if hidden_escalated and not is_hidden(total):
+            text += " (escalated: c)"
+        notes.append(text)
+    figure.add_scatter(
+        y=labels,
+        x=totals,
+        mode="text",
+        text=notes,
+        textposition="middle right",
+        showlegend=False,
+        hoverinfo="skip",
+    )
+    top = max([1.0, *totals])
+    figure.update_layout(barmode="stack", legend={"traceorder": "normal"})
+    figure.update_yaxes(type="category", autorange="reversed")
+    figure.update_xaxes(range=[0, top * 1.2], dtick=1 if top < 8 else None)
+    return styled(
+        figure,
+        title,
+        x_title="Referrals (count)",
+        counts_on_x=True,
+        height=max(300, 100 + 42 * len(labels)),
+    )
+
+
+def decision_shares(shares: pd.Series, decisions: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """(label, percentage, "n of N") for the no-further-action and escalation shares.
+
+    A share whose denominator is the sum of the chart's bars is hidden when any bar is hidden:
+    the denominator minus the visible bars would give the hidden bar away."""
+    any_bar_hidden = decisions["referrals"].map(is_hidden).any()
+    specs = [
+        ("No further action", "no_further_action", "decided", "decisions", True),
+        ("Escalated or re-referred", "escalated", "referrals", "referrals", True),
+        (
+            "No further action, then escalated",
+            "no_further_action_escalated",
+            "no_further_action",
+            "NFA decisions",
+            False,
+        ),
+    ]
+    result = []
+    for label, numerator_column, denominator_column, noun, sums_bars in specs:
+        numerator, denominator = shares[numerator_column], shares[denominator_column]
+        if (sums_bars and any_bar_hidden) or is_hidden(numerator) or is_hidden(denominator):
+            result.append((label, SUPPRESSED, "not shown: small numbers"))
+            continue
+        value = percent(numerator, denominator)
+        result.append(
+            (
+                label,
+                components.format_value(value, "%"),
+                f"{count_text(numerator)} of {count_text(denominator)} {noun}",
+            )
+        )
+    return result

@@ -1,0 +1,371 @@
+"""The referral timeliness page: sections in storyboard order, figures that match the metrics
+query, changed filters, empty states, and the feedback-days query on hand-made referrals."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import DEMO_TODAY
+
+from safeguarding import database, metrics, sql
+
+SECTIONS = [
+    "How long feedback from children's social care takes",
+    "Feedback within 1 working day, by academy and by month",
+    "Who the academies referred to",
+    "Decisions and escalations",
+    "Referrals waiting for feedback past the deadline",
+    "Referrals to the LADO (allegations about adults)",
+    "DSL review of concerns",
+]
+
+
+def _array(value):
+    """Plotly may write numeric arrays as typed arrays ({"dtype", "bdata"}): decode them."""
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
+    return value
+
+
+def chart(app, key: str) -> dict:
+    for element in app.get("plotly_chart"):
+        if element.proto.id.endswith(key):
+            spec = json.loads(element.proto.spec)
+            for trace in spec["data"]:
+                for axis in ("x", "y", "customdata", "text"):
+                    if axis in trace:
+                        trace[axis] = _array(trace[axis])
+            return spec
+    raise AssertionError(f"no chart with key {key!r}")
+
+
+def trust_and_academies(db, as_of, date_from, date_to, academies=None):
+    with database.reader(db) as con:
+        return metrics.compute(con, as_of, date_from, date_to, academies)
+
+
+def _bars_by_academy(spec) -> dict[str, float]:
+    """Bar length per academy name over the RAG traces of a by-academy chart."""
+    bars = {}
+    for trace in spec["data"]:
+        if trace["type"] == "bar":
+            bars.update(dict(zip(trace["y"], trace["x"], strict=True)))
+    return bars
+
+
+@pytest.fixture(scope="module")
+def academy_names(demo_db) -> dict[str, str]:
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        return dict(con.execute("select academy_code, academy_name from academies").fetchall())
+
+
+def test_default_view_has_every_section_in_order(page):
+    app = page("pages/referrals.py")
+    assert not app.exception
+    assert app.title[0].value == "Referral timeliness"
+    subheaders = [s.value for s in app.subheader]
+    assert [s.split(" (")[0] if s.startswith("Referrals waiting") else s for s in subheaders] == (
+        SECTIONS
+    )
+    keys = [e.proto.id for e in app.get("plotly_chart")]
+    for key in [
+        "referrals_feedback_days",
+        "referrals_on_time_by_academy",
+        "referrals_on_time_by_month",
+        "referrals_agency_mix",
+        "referrals_decisions",
+        "referrals_lado_by_academy",
+        "referrals_dsl_on_time",
+        "referrals_dsl_median_hours",
+    ]:
+        assert any(k.endswith(key) for k in keys), key
+    # One help popover per section, each explaining its metrics.
+    assert len(app.get("popover")) >= len(SECTIONS)
+
+
+def test_on_time_by_academy_matches_the_metrics_query(page, demo_db, academy_names):
+    """Default window: the 12 months to the demo's today."""
+    app = page("pages/referrals.py")
+    expected = trust_and_academies(demo_db, DEMO_TODAY, DEMO_TODAY - dt.timedelta(days=364), None)
+    rows = expected[expected.metric == "csc_feedback_on_time_pct"].set_index("academy_code")
+    bars = _bars_by_academy(chart(app, "referrals_on_time_by_academy"))
+    for code, row in rows.drop(index="TRUST").iterrows():
+        if np.isnan(row.value):
+            assert academy_names[code] not in bars
+        else:
+            assert bars[academy_names[code]] == pytest.approx(row.value)
+    trust = rows.loc["TRUST"]
+    spec = chart(app, "referrals_on_time_by_academy")
+    legend = [t.get("name") for t in spec["data"]]
+    assert f"Trust: {trust.value:.1f}% ({trust.numerator}/{trust.denominator})" in legend
+    assert spec["layout"]["shapes"][0]["x0"] == pytest.approx(trust.value)
+    shown = {m.label: m.value for m in app.metric}
+    assert shown["Social care feedback on time"] == f"{trust.value:.1f}%"
+
+
+def test_monthly_on_time_adds_up_to_the_window_figure(page, demo_db):
+    """Months partition the window, so on-time and due summed over the TRUST line's points are
+    the metric's numerator and denominator for the whole window."""
+    app = page("pages/referrals.py")
+    expected = trust_and_academies(demo_db, DEMO_TODAY, DEMO_TODAY - dt.timedelta(days=364), None)
+    trust = expected[
+        (expected.metric == "csc_feedback_on_time_pct") & (expected.academy_code == "TRUST")
+    ].iloc[0]
+    [line] = chart(app, "referrals_on_time_by_month")["data"][:1]
+    on_time = sum(int(pair[0].replace(",", "")) for pair in line["customdata"])
+    due = sum(int(pair[1].replace(",", "")) for pair in line["customdata"])
+    assert (on_time, due) == (trust.numerator, trust.denominator)
+
+
+def test_agency_mix_adds_up_to_referrals_made(page, demo_db):
+    app = page("pages/referrals.py")
+    expected = trust_and_academies(demo_db, DEMO_TODAY, DEMO_TODAY - dt.timedelta(days=364), None)
+    made = expected[(expected.metric == "referrals_made") & (expected.academy_code == "TRUST")]
+    spec = chart(app, "referrals_agency_mix")
+    assert sum(spec["data"][0]["x"]) == made.value.iloc[0]
+
+
+def test_lado_and_dsl_review_figures_match_the_metrics_query(page, demo_db, academy_names):
+    app = page("pages/referrals.py")
+    expected = trust_and_academies(demo_db, DEMO_TODAY, DEMO_TODAY - dt.timedelta(days=364), None)
+    for key, metric_id in [
+        ("referrals_lado_by_academy", "lado_on_time_pct"),
+        ("referrals_dsl_on_time", "dsl_review_on_time_pct"),
+        ("referrals_dsl_median_hours", "dsl_review_median_hours"),
+    ]:
+        rows = expected[expected.metric == metric_id].set_index("academy_code").drop(index="TRUST")
+        bars = _bars_by_academy(chart(app, key))
+        for code, row in rows.iterrows():
+            if not np.isnan(row.value):
+                assert bars[academy_names[code]] == pytest.approx(row.value), (metric_id, code)
+
+
+def test_overdue_list_is_the_drill_down_with_a_download(page, demo_db):
+    app = page("pages/referrals.py")
+    with database.reader(demo_db) as con:
+        overdue = metrics.drill_down(con, "csc_feedback_overdue_list", DEMO_TODAY)
+    [heading] = [s.value for s in app.subheader if s.value.startswith("Referrals waiting")]
+    assert heading.endswith(f"({len(overdue)})")
+    tables = [df.value for df in app.dataframe]
+    listed = next(t for t in tables if "referral_id" in t.columns)
+    assert listed["referral_id"].tolist() == overdue["referral_id"].tolist()
+    assert "pupil_ref" in listed.columns
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert labels.count("Download this list (CSV)") == 2  # overdue list and late DSL reviews
+
+
+def test_one_academy_and_a_term_window(page, demo_db, academy_names):
+    """ELM in the autumn term 2026/27 to date: ELM's figures and records only."""
+    app = page("pages/referrals.py", academy=["ELM"], window="term")
+    assert not app.exception
+    with database.reader(demo_db) as con:
+        expected = metrics.compute(con, DEMO_TODAY, dt.date(2026, 9, 1), DEMO_TODAY, ["ELM"])
+    value = expected[
+        (expected.metric == "csc_feedback_on_time_pct") & (expected.academy_code == "ELM")
+    ].value.iloc[0]
+    bars = _bars_by_academy(chart(app, "referrals_on_time_by_academy"))
+    assert bars == {academy_names["ELM"]: pytest.approx(value)}
+    listed = next(t.value for t in app.dataframe if "referral_id" in t.value.columns)
+    assert set(listed["academy"]) == {academy_names["ELM"]}
+    made = expected[(expected.metric == "referrals_made") & (expected.academy_code == "TRUST")]
+    spec = chart(app, "referrals_agency_mix")
+    assert sum(spec["data"][0]["x"]) == made.value.iloc[0]
+    assert "Autumn 2026/27" in spec["layout"]["title"]["text"]
+
+
+def test_an_academy_with_nothing_due_gets_an_empty_state_not_an_error(page):
+    """OAK made no referral to children's social care due in the autumn term 2026/27."""
+    app = page("pages/referrals.py", academy=["OAK"], window="term")
+    assert not app.exception
+    infos = " ".join(i.value for i in app.info)
+    assert "No referrals to children's social care past their feedback deadline" in infos
+    keys = [e.proto.id for e in app.get("plotly_chart")]
+    assert not any(k.endswith("referrals_on_time_by_academy") for k in keys)
+    assert len(app.subheader) == len(SECTIONS)
+
+
+def test_changing_the_decision_scope_and_monthly_academies(page, demo_db):
+    app = page("pages/referrals.py")
+    app.radio(key="referrals_decisions_scope").set_value("all").run()
+    assert not app.exception
+    expected = trust_and_academies(demo_db, DEMO_TODAY, DEMO_TODAY - dt.timedelta(days=364), None)
+    made = expected[(expected.metric == "referrals_made") & (expected.academy_code == "TRUST")]
+    bars = [t for t in chart(app, "referrals_decisions")["data"] if t["type"] == "bar"]
+    assert sum(sum(t["x"]) for t in bars) == made.value.iloc[0]
+    assert (
+        "Decisions on referrals to all agencies"
+        in (chart(app, "referrals_decisions")["layout"]["title"]["text"])
+    )
+    app.multiselect(key="referrals_month_academies").set_value(["OAK", "ELM"]).run()
+    assert not app.exception
+    names = [t["name"] for t in chart(app, "referrals_on_time_by_month")["data"]]
+    assert names == ["Trust", "Demo Oak Primary Academy", "Demo Elm Secondary Academy"]
+
+
+def test_no_data_says_so_plainly(page):
+    app = page("pages/referrals.py", as_of="2015-01-01")
+    assert not app.exception
+    infos = " ".join(i.value for i in app.info)
+    assert "No referrals to children's social care for these filters" in infos
+    assert not app.get("plotly_chart")
+
+
+# --- the feedback-days query on hand-made referrals ---------------------------------------------
+
+HEADER = "academy_code,referral_id,agency,referred_at,pupil_ref,feedback_at\n"
+
+
+def test_feedback_days_buckets_and_status(trust, db):
+    """As of Fri 30 May 2025. Mon 5 May 2025 is a bank holiday.
+    R1 Fri 2 May, feedback Tue 6 May: 1 working day, on the deadline day -> on_time.
+    R2 Fri 2 May, feedback Wed 7 May: 2 working days -> late.
+    R3 Thu 1 May, feedback Sat 3 May: Saturday shares Friday's number, so 1 working day, but
+       the deadline was Fri 2 May -> late (the date rule wins).
+    R4 Fri 2 May, feedback Sat 3 May: 0 working days -> on_time.
+    R5 Thu 1 May, no feedback -> overdue, no bucket.
+    R6 Fri 30 May (the as-of date), no feedback: deadline Mon 2 Jun -> awaiting, not due.
+    R7 Thu 1 May, feedback Mon 2 Jun (after the as-of date) -> counts as none yet: overdue.
+    R8 Thu 1 May, feedback Thu 15 May: 9 working days -> bucket 5 (five or more), late.
+    R9 police -> not counted."""
+    trust(
+        "referrals.csv",
+        HEADER
+        + "OAK,R1,children_social_care,2025-05-02 14:00,P1,2025-05-06 16:00\n"
+        + "OAK,R2,children_social_care,2025-05-02 15:00,P2,2025-05-07 09:00\n"
+        + "OAK,R3,children_social_care,2025-05-01 10:00,P3,2025-05-03 10:00\n"
+        + "OAK,R4,children_social_care,2025-05-02 10:00,P4,2025-05-03 10:00\n"
+        + "OAK,R5,children_social_care,2025-05-01 10:00,P5,\n"
+        + "OAK,R6,children_social_care,2025-05-30 10:00,P6,\n"
+        + "OAK,R7,children_social_care,2025-05-01 11:00,P7,2025-06-02 10:00\n"
+        + "OAK,R8,children_social_care,2025-05-01 12:00,P8,2025-05-15 10:00\n"
+        + "ELM,R9,police,2025-05-01 10:00,P9,\n",
+    )
+    params = {
+        "as_of": dt.date(2025, 5, 30),
+        "date_from": dt.date(2025, 5, 1),
+        "date_to": dt.date(2025, 5, 31),
+        "academy_codes": ["OAK", "ELM"],
+        "csc_feedback_target_days": 1,
+    }
+    frame = _run(db, "dashboard/referral_csc_feedback_days", params)
+    got = {
+        (
+            None if np.isnan(r.working_days) else int(r.working_days),
+            r.feedback_status,
+            int(r.referrals),
+        )
+        for r in frame.itertuples()
+    }
+    assert got == {
+        (0, "on_time", 1),  # R4
+        (1, "on_time", 1),  # R1
+        (1, "late", 1),  # R3
+        (2, "late", 1),  # R2
+        (5, "late", 1),  # R8
+        (None, "overdue", 2),  # R5, R7
+        (None, "awaiting", 1),  # R6
+    }
+    # By month, on time among the due referrals is the metric's figure: R1, R4 of the 7 due
+    # (R6 is not due yet), for OAK and for the TRUST row alike.
+    months = _run(db, "dashboard/referral_csc_on_time_by_month", params)
+    assert sorted(
+        (r.academy_code, r.referred_month_on, r.on_time_referrals, r.due_referrals)
+        for r in months.itertuples()
+    ) == [
+        ("OAK", pd.Timestamp("2025-05-01"), 2, 7),
+        ("TRUST", pd.Timestamp("2025-05-01"), 2, 7),
+    ]
+    with duckdb.connect(str(db), read_only=True) as con:
+        computed = metrics.compute(
+            con, dt.date(2025, 5, 30), dt.date(2025, 5, 1), dt.date(2025, 5, 31), ["OAK"]
+        )
+    row = computed[
+        (computed.metric == "csc_feedback_on_time_pct") & (computed.academy_code == "OAK")
+    ].iloc[0]
+    assert (row.numerator, row.denominator) == (2, 7)
+
+
+def _run(db, name: str, params: dict):
+    text = sql.load(name)
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(text, sql.params_for(text, params)).df()
+
+
+# --- other roles (demo mode's role preview) -------------------------------------------------------
+
+
+def open_as(role: str, page_path: str, demo_db, monkeypatch, academy: str | None = None):
+    """A finished run of the page as the demo's role preview shows it to `role`."""
+    from streamlit.testing.v1 import AppTest
+
+    from safeguarding.paths import PROJECT_ROOT
+
+    monkeypatch.setenv("SAFEGUARDING_DB", str(demo_db))
+    app = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
+    app.query_params["as_of"] = DEMO_TODAY.isoformat()
+    app.session_state["demo_role"] = role
+    if academy:
+        app.session_state["demo_academy"] = academy
+    app.run()
+    app.switch_page(page_path)
+    app.run()
+    return app
+
+
+SMALL = {1, 2, 3, 4, 5}
+
+
+def test_governors_see_no_records_and_no_small_counts(demo_db, monkeypatch, academy_names):
+    from safeguarding import disclosure
+
+    app = open_as("governor", "pages/referrals.py", demo_db, monkeypatch)
+    assert not app.exception
+    assert not any("pupil_ref" in t.value.columns for t in app.dataframe)
+    assert "Record lists are not shown" in " ".join(i.value for i in app.info)
+    assert not app.get("download_button")
+    # Bars and counts drawn: none from 1 to 5.
+    for key, axis in [
+        ("referrals_feedback_days", "y"),
+        ("referrals_agency_mix", "x"),
+        ("referrals_decisions", "x"),
+    ]:
+        for trace in chart(app, key)["data"]:
+            if trace["type"] == "bar":
+                assert not SMALL & set(trace[axis]), (key, trace["name"])
+    for pair in chart(app, "referrals_on_time_by_month")["data"][0]["customdata"]:
+        assert not {str(n) for n in SMALL} & set(pair)
+    # An academy whose figure governors may not see has a label and no bar.
+    expected = disclosure.suppress_metrics(
+        trust_and_academies(demo_db, DEMO_TODAY, DEMO_TODAY - dt.timedelta(days=364), None)
+    )
+    rows = expected[expected.metric == "lado_on_time_pct"].set_index("academy_code")
+    spec = chart(app, "referrals_lado_by_academy")
+    bars = _bars_by_academy(spec)
+    text_layer = next(t for t in spec["data"] if t.get("name") == "labels")
+    labels = dict(zip(text_layer["y"], text_layer["text"], strict=True))
+    hidden = [code for code, row in rows.drop(index="TRUST").iterrows() if row.value == "c"]
+    assert hidden, "the demo should have a LADO figure resting on a small count"
+    for code in hidden:
+        assert academy_names[code] not in bars
+        assert "c (1 to 5, not shown)" in labels[academy_names[code]]
+
+
+def test_an_academy_dsl_sees_records_of_their_own_academy_only(demo_db, monkeypatch):
+    app = open_as("dsl", "pages/referrals.py", demo_db, monkeypatch, academy="BIRCH")
+    assert not app.exception
+    listed = next(t.value for t in app.dataframe if "referral_id" in t.value.columns)
+    assert set(listed["academy"]) == {"Demo Birch Secondary Academy"}
+
+
+def test_a_local_governor_sees_their_academy_against_the_whole_trust(demo_db, monkeypatch):
+    app = open_as("local_governor", "pages/referrals.py", demo_db, monkeypatch, academy="ELM")
+    assert not app.exception
+    spec = chart(app, "referrals_on_time_by_academy")
+    assert set(_bars_by_academy(spec)) <= {"Demo Elm Secondary Academy"}
+    assert any((t.get("name") or "").startswith("Trust (all academies)") for t in spec["data"])
