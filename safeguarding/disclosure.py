@@ -215,8 +215,9 @@ def suppress_long_counts(
         for column in count_columns:
             result[column] = result[column].astype(object)
         return result
-    labels = result[label_column].astype(str) if label_column else result.index.astype(str)
-    rows = result[across].astype(str) if across else pd.Series("all", index=result.index)
+    labels = _labels(result[label_column]) if label_column else pd.Series(result.index.astype(str))
+    labels.index = result.index
+    rows = _labels(result[across]) if across else pd.Series("all", index=result.index)
     is_total = labels == total_label
     for column in count_columns:
         table = pd.DataFrame({"row": rows, "label": labels, "value": result[column]})
@@ -247,6 +248,11 @@ def suppress_long_counts(
         keep = ~pd.Series(hidden, index=result.index)
         result[column] = result[column].astype(object).where(keep, SUPPRESSED)
     return result
+
+
+def _labels(column: pd.Series) -> pd.Series:
+    """Text labels for grouping; a missing label is a group of its own."""
+    return column.astype(object).where(column.notna(), "(none)").astype(str)
 
 
 def _protect(cells: list[Any], hidden: list[bool], lines: list[_Line]) -> None:

@@ -404,3 +404,36 @@ def test_a_counts_table_without_the_named_total_row_is_refused():
     table = pd.DataFrame({"n": [1, 2]}, index=["a", "b"])
     with pytest.raises(ValueError, match="total row"):
         disclosure.suppress_counts_table(table, ["n"], total_row="TOTAL", limit=5)
+
+
+def test_long_counts_protect_a_single_line_against_its_implied_total():
+    """Agencies 40, 3, 12, 0: 3 is hidden; a page also shows the total (55), so the next
+    smallest non-zero cell (12) is hidden too; 0 stays."""
+    frame = pd.DataFrame(
+        {"agency": ["csc", "police", "lado", "camhs"], "referrals": [40, 3, 12, 0]}
+    )
+    safe = disclosure.suppress_long_counts(frame, ["referrals"], limit=5)
+    assert list(safe["referrals"]) == [40, "c", "c", 0]
+
+
+def test_long_counts_protect_months_by_academy_with_trust_rows():
+    """Jan: A 10, B 3, TRUST 13; Feb: A 8, B 9, TRUST 17. B Jan (3) is hidden, so A Jan (the
+    only other cell of Jan's line) too; then B's and A's lines across months each have one
+    hidden cell, so B Feb and A Feb go as well. TRUST rows are totals and stay."""
+    frame = pd.DataFrame(
+        {
+            "month": ["2026-01"] * 3 + ["2026-02"] * 3,
+            "academy_code": ["A", "B", "TRUST"] * 2,
+            "n": [10, 3, 13, 8, 9, 17],
+        }
+    )
+    safe = disclosure.suppress_long_counts(
+        frame, ["n"], across="month", label_column="academy_code", limit=5
+    )
+    assert list(safe["n"]) == ["c", "c", 13, "c", "c", 17]
+
+
+def test_long_counts_with_missing_labels_and_nothing_small_are_unchanged():
+    frame = pd.DataFrame({"academy_code": ["A", None, "B"], "n": [10, 20, 30]})
+    safe = disclosure.suppress_long_counts(frame, ["n"], label_column="academy_code", limit=5)
+    assert list(safe["n"]) == [10, 20, 30]
