@@ -153,3 +153,37 @@ def test_governor_can_prepare_a_suppressed_board_pack_on_the_overview(signed_in)
 def test_a_dsl_is_not_offered_the_board_pack(signed_in):
     app = signed_in("dsl.oak@trust.example")
     assert not [b for b in app.button if b.label == "Prepare the board pack"]
+
+
+def _demo_mode_app(db_path, monkeypatch, allow: bool):
+    monkeypatch.setenv("SAFEGUARDING_DB", str(db_path))
+    if allow:
+        monkeypatch.setenv("SAFEGUARDING_ALLOW_DEMO_MODE", "1")
+    else:
+        monkeypatch.delenv("SAFEGUARDING_ALLOW_DEMO_MODE", raising=False)
+    app = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
+    app.run()
+    assert not app.exception
+    return app
+
+
+def test_demo_mode_refuses_a_database_that_is_not_the_demo_trust(trust, db, monkeypatch):
+    app = _demo_mode_app(db, monkeypatch, allow=False)
+    assert app.title[0].value == "Sign-in is not configured"
+    assert len(app.metric) == 0 and len(app.dataframe) == 0
+
+
+def test_demo_mode_serves_real_data_only_with_the_explicit_flag(trust, db, monkeypatch):
+    app = _demo_mode_app(db, monkeypatch, allow=True)
+    assert "Demo mode" in app.warning[0].value
+    assert app.title[0].value == "Weekly safeguarding overview"
+
+
+def test_demo_mode_shows_a_banner_and_a_role_switcher(page):
+    app = page("pages/overview.py")
+    assert "Demo mode" in app.warning[0].value
+    [role] = [s for s in app.selectbox if s.key == "demo_role"]
+    role.set_value("governor").run()
+    assert not app.exception
+    for table in app.dataframe:  # only policy and data-freshness actions: no records
+        assert not table.value["item"].str.contains("PUP-|STF-|Referral|Concern").any()
