@@ -57,21 +57,19 @@ else:
         key="attention_csv",
     )
 
-if ctx.scope.role in ("trust_lead", "governor", "local_governor"):
+board_pack = data.board_pack_maker(filters)
+if board_pack is not None:
     st.subheader("Board pack")
     st.caption(
         "The figures on these pages as an Excel workbook for the board: a cover sheet, one sheet "
         "per area with charts, termly trends and the definitions. Governors' packs show small "
         "numbers as c."
     )
-    if st.button("Prepare the board pack", key="prepare_board_pack"):
-        st.session_state["board_pack"] = data.board_pack(filters)
-    if st.session_state.get("board_pack"):
-        st.download_button(
-            "Download the board pack (Excel)",
-            data=st.session_state["board_pack"],
-            file_name=f"board-pack-{ctx.scope.role}-{filters.as_of.isoformat()}.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key="board_pack_download",
-            icon=":material/download:",
-        )
+    st.download_button(
+        "Download the board pack (Excel)",
+        data=board_pack,
+        file_name=f"board-pack-{ctx.scope.role}-{filters.as_of.isoformat()}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="board_pack_download",
+        icon=":material/download:",
+    )

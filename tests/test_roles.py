@@ -10,6 +10,8 @@ from conftest import DEMO_TODAY
 from streamlit.testing.v1 import AppTest
 
 from safeguarding.paths import PROJECT_ROOT
+from safeguarding.ui import data
+from safeguarding.ui.filters import Filters
 
 USERS = """
 [users."lead@trust.example"]
@@ -138,12 +140,14 @@ def test_the_same_figures_are_not_suppressed_for_a_trust_lead(signed_in):
     assert not (rates == "c").any().any()
 
 
-def test_governor_can_prepare_a_suppressed_board_pack_on_the_overview(signed_in):
+def test_governor_is_offered_a_suppressed_board_pack_on_the_overview(signed_in, demo_db):
     app = signed_in("chair@trust.example")
-    [prepare] = [b for b in app.button if b.label == "Prepare the board pack"]
-    prepare.click().run()
-    assert not app.exception
-    workbook = openpyxl.load_workbook(io.BytesIO(app.session_state["board_pack"]))
+    labels = [b.label for b in app.get("download_button")]
+    assert "Download the board pack (Excel)" in labels
+    context_scope = app.session_state["_scope"]
+    filters = Filters(DEMO_TODAY, DEMO_TODAY.replace(year=2025), DEMO_TODAY, (), (), "")
+    pack = data.board_pack_bytes(str(demo_db), context_scope, filters)
+    workbook = openpyxl.load_workbook(io.BytesIO(pack))
     cover = " ".join(str(c) for row in workbook["Cover"].iter_rows(values_only=True) for c in row)
     assert "governor" in cover.lower()
     cells = [c for ws in workbook.worksheets for row in ws.iter_rows(values_only=True) for c in row]
@@ -152,7 +156,7 @@ def test_governor_can_prepare_a_suppressed_board_pack_on_the_overview(signed_in)
 
 def test_a_dsl_is_not_offered_the_board_pack(signed_in):
     app = signed_in("dsl.oak@trust.example")
-    assert not [b for b in app.button if b.label == "Prepare the board pack"]
+    assert "Download the board pack (Excel)" not in [b.label for b in app.get("download_button")]
 
 
 def _demo_mode_app(db_path, monkeypatch, allow: bool):

@@ -218,20 +218,25 @@ def academies() -> pd.DataFrame:
     )
 
 
-@st.cache_data(max_entries=16, show_spinner="Preparing the board pack…")
-def _board_pack(as_of, date_from, date_to, role, academy, stamp) -> bytes:
+BOARD_PACK_ROLES = ("trust_lead", "governor", "local_governor")
+
+
+def board_pack_bytes(path: str, scope: Scope, filters: Filters) -> bytes:
+    """The board pack for a scope's role, read from the database file at `path`."""
     from safeguarding.board_pack import build_board_pack
 
-    with cursor() as cur:
-        return build_board_pack(cur, as_of, role, academy, date_from, date_to)
-
-
-def board_pack(filters: Filters) -> bytes | None:
-    """The board pack for the viewer's role (None for roles that do not export one)."""
-    scope = current_scope()
-    if scope.role not in ("trust_lead", "governor", "local_governor"):
-        return None
     academy = scope.aggregate_academies[0] if scope.role == "local_governor" else None
-    return _board_pack(
-        filters.as_of, filters.date_from, filters.date_to, scope.role, academy, database_stamp()
-    )
+    with database.reader(path) as con:
+        return build_board_pack(
+            con, filters.as_of, scope.role, academy, filters.date_from, filters.date_to
+        )
+
+
+def board_pack_maker(filters: Filters):
+    """A callable that builds the viewer's board pack when the download is clicked (on another
+    thread, so the viewer's scope and the file are captured now); None for roles without one."""
+    scope = current_scope()
+    if scope.role not in BOARD_PACK_ROLES:
+        return None
+    path = database_path()
+    return lambda: board_pack_bytes(path, scope, filters)

@@ -3,22 +3,18 @@ in view. dashboard.py calls start() on every run before the page."""
 
 from __future__ import annotations
 
-import inspect
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from safeguarding import database, identity
-from safeguarding.paths import PROJECT_ROOT
 from safeguarding.scope import ROLES, Scope
-from safeguarding.ui import data
+from safeguarding.ui import data, navigation
 from safeguarding.ui.filters import Filters, sidebar_filters
 
 _KEY = "_page_context"
-DEEP_LINK_KEY = "_deep_link"
 ALLOW_DEMO_ON_REAL_DATA = "SAFEGUARDING_ALLOW_DEMO_MODE"
 TRUSTED_HEADER = "SAFEGUARDING_TRUSTED_HEADER"
 ROLE_NAMES = {
@@ -81,28 +77,23 @@ def start() -> PageContext | None:
 
 
 def context() -> PageContext:
-    """The context dashboard.py set up for this run (pages call this first)."""
-    found = st.session_state.get(_KEY)
+    """The context dashboard.py set up for this run (a page calls this once, first). It is
+    taken, not read, so that a run can never reuse an earlier run's viewer and filters."""
+    found = st.session_state.pop(_KEY, None)
     if found is None:
-        _through_the_entry_point(inspect.stack()[1].filename)
+        found = _start_without_the_entry_point()
     return found
 
 
-def _through_the_entry_point(page_file: str) -> None:
-    """Until dashboard.py has run once in a server process, Streamlit serves a link to a page
-    in pages/ by running that page alone (its older pages-folder routing). Send the visit
-    through dashboard.py, which signs the viewer in and then opens the page asked for."""
-    page = Path(page_file).resolve().relative_to(PROJECT_ROOT).as_posix()
-    st.session_state[DEEP_LINK_KEY] = (page, st.query_params.to_dict())
-    st.switch_page("dashboard.py")
-
-
-def follow_deep_link() -> None:
-    """Called by dashboard.py after st.navigation: finish a visit _through_the_entry_point."""
-    deep_link = st.session_state.pop(DEEP_LINK_KEY, None)
-    if deep_link:
-        page, query_params = deep_link
-        st.switch_page(page, query_params=query_params)
+def _start_without_the_entry_point() -> PageContext:
+    """Until st.navigation has run once in a server process, Streamlit serves a link to a page
+    in pages/ by running that page alone (its older pages-folder routing; AppTest does so on
+    every rerun). Do here what dashboard.py does, so the page is still signed in, scoped and
+    filtered, and later runs use the navigation."""
+    st.navigation(navigation.pages())
+    if start() is None:
+        st.stop()
+    return st.session_state.pop(_KEY)
 
 
 def _oidc_configured() -> bool:
