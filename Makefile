@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DB ?= data/trust.duckdb
 PORT ?= 8501
 
-.PHONY: run test lint demo bench clean
+.PHONY: run test lint demo bench clean faults
 
 $(VENV)/.installed-runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ lint: $(VENV)/.installed-dev
 
 test: $(VENV)/.installed-dev lint
 	$(PY) -m pytest
+
+faults: $(VENV)/.installed-dev
+	FAULT_REPETITIONS=$${FAULT_REPETITIONS:-50} $(PY) -m pytest tests/test_fault_injection.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
