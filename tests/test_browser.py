@@ -4,6 +4,7 @@ at (test-artifacts/screenshots/)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -58,47 +59,41 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextlib.contextmanager
+def _streamlit(db, log, *options: str):
+    """`streamlit run dashboard.py` on a free port against `db`; yields its URL."""
+    port = _free_port()
+    env = {**os.environ, "SAFEGUARDING_DB": str(db)}
+    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py"]
+    command += ["--server.port", str(port), "--server.headless", "true"]
+    command += ["--browser.gatherUsageStats", "false", *options]
+    with open(log, "w") as log_file:
+        process = subprocess.Popen(
+            command, cwd=PROJECT_ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail(f"streamlit did not start; its log:\n{log.read_text()}")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 @pytest.fixture(scope="module")
 def server(demo_db, tmp_path_factory):
     _require_chromium()
-    port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    env = {**os.environ, "SAFEGUARDING_DB": str(demo_db)}
-    with open(log, "w") as log_file:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "dashboard.py",
-                "--server.port",
-                str(port),
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail(f"streamlit did not start; its log:\n{log.read_text()}")
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with _streamlit(demo_db, tmp_path_factory.mktemp("streamlit") / "server.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -152,3 +147,27 @@ def test_chromium_requirement_is_enforced_in_ci():
     ci_script = (PROJECT_ROOT / ".ci" / "run").read_text()
     assert "REQUIRE_BROWSER=1" in ci_script and "chromium" in ci_script
     assert shutil.which("make") is None or "make test" in ci_script
+
+
+def test_the_server_refuses_an_upload_over_the_cap(demo_db, browser, tmp_path):
+    """With the cap at 1 MB, a 2 MB export is turned away before any ingest; a small one is
+    taken in its place."""
+    big = tmp_path / "too-big.csv"
+    big.write_text(
+        "concern_id,pupil_ref,logged_at,category\n" + "C1,PUP-1,2026-01-05,neglect\n" * 80_000
+    )
+    small = tmp_path / "small.csv"
+    small.write_text("concern_id,pupil_ref,logged_at,category\nC1,PUP-1,2026-01-05,neglect\n")
+    assert big.stat().st_size > 2_000_000
+    with _streamlit(demo_db, tmp_path / "log", "--server.maxUploadSize", "1") as url:
+        tab = browser.new_page(viewport={"width": 1400, "height": 2000})
+        try:
+            tab.goto(f"{url}/data?as_of={DEMO_TODAY.isoformat()}")
+            _wait_until_finished(tab)
+            uploader = tab.locator('[data-testid="stFileUploader"] input[type="file"]').first
+            uploader.set_input_files(str(big))
+            tab.get_by_text("File must be 1.0MB or smaller").wait_for(timeout=10_000)
+            uploader.set_input_files(str(small))
+            tab.get_by_text("small.csv").wait_for(timeout=10_000)
+        finally:
+            tab.close()
