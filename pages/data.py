@@ -8,6 +8,7 @@ import streamlit as st
 
 from safeguarding import standards
 from safeguarding.contract import DATASETS
+from safeguarding.policy_import import uploads as policy_uploads
 from safeguarding.ui import components, data, session, uploads
 from safeguarding.ui.charts import RAG_COLOURS
 
@@ -113,6 +114,49 @@ if outcome is not None:
                         "reason": st.column_config.TextColumn(width="large"),
                     },
                 )
+
+# Policy documents (Word, PDF, text) into the register: python -m safeguarding import-policy
+policy_choices = policy_uploads.academy_choices(ctx.scope)
+policy_outcome = st.session_state.get("policy_last_outcome")
+if policy_choices and st.toggle(
+    "Import policy documents (Word, PDF or text) into the policy register",
+    value=policy_outcome is not None,
+    key="policy_import_open",
+    help="Reads each document's title, dates, owner, amendment history, the policies it refers "
+    "to and the guidance it cites. What a document does not say is reported, not guessed.",
+):
+    policy_files = st.file_uploader(
+        "Policy documents",
+        type=policy_uploads.TYPES,
+        accept_multiple_files=True,
+        key="policy_files",
+    )
+    policy_academy = st.selectbox(
+        "Whose policy",
+        policy_choices,
+        format_func=lambda c: "Trust-wide" if c == "TRUST" else f"{names[c]} ({c})",
+        key="policy_academy",
+    )
+    if st.button("Import these documents", icon=":material/description:", key="policy_import"):
+        with st.spinner("Reading the documents…"):
+            st.session_state["policy_last_outcome"] = policy_uploads.import_uploads(
+                policy_files,
+                policy_academy,
+                uploads.DASHBOARD_USER,
+                ctx.scope,
+                uploads.WAIT_SECONDS,
+            )
+        st.rerun()
+    if policy_outcome is not None and policy_outcome.problem:
+        st.error(policy_outcome.problem, icon=":material/block:")
+    for result in policy_outcome.results if policy_outcome is not None else ():
+        with st.container(border=True):
+            kind, sentence = policy_uploads.message(result)
+            getattr(st, kind)(sentence)
+            if result.extract is not None:
+                st.dataframe(policy_uploads.fields_table(result), hide_index=True)
+                for note in result.extract.notes:
+                    st.caption(note)
 
 # --- Freshness ------------------------------------------------------------------------------
 st.subheader("How fresh each academy's data is")

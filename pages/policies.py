@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from safeguarding import standards
+from safeguarding.policy_import import flags as policy_flags
 from safeguarding.ui import components, data, session
 from safeguarding.ui import policy_charts as pc
 
@@ -112,4 +113,39 @@ else:
             f"policy-register-{filters.as_of.isoformat()}.csv",
             "Download the register (CSV)",
             key="policy_register_csv",
+        )
+
+# 5. Flags: out-of-date guidance, linked policies missing or overdue, dates that do not fit,
+# no owner (from the register and from imported policy documents)
+st.markdown("#### Flags")
+flags = data.query(
+    "dashboard/policy_flags",
+    as_of=filters.as_of,
+    academy_codes=codes,
+    **policy_flags.flag_parameters(rules),
+)
+st.caption(
+    "Guidance cited older than the edition in force, policies referred to that are missing from "
+    "the register or overdue, a next review before the issue date or beyond the review cycle, "
+    "and policies with no owner. Imported documents are checked in full; other register rows "
+    "on their dates, owner and KCSIE edition."
+)
+if flags.empty:
+    st.success("No flags for the policies in view.")
+else:
+    st.dataframe(
+        policy_flags.flags_table(flags, lambda c: names.get(c, pc.TRUST_WIDE_LABEL)),
+        hide_index=True,
+        width="stretch",
+        key="policy_flags_table",
+    )
+documents = data.query("policy_import/documents", academy_codes=codes)
+if not documents.empty:
+    with st.expander(
+        f"Imported policy documents ({len(documents)})", icon=":material/description:"
+    ):
+        st.dataframe(
+            policy_flags.documents_table(documents, lambda c: names.get(c, pc.TRUST_WIDE_LABEL)),
+            hide_index=True,
+            width="stretch",
         )

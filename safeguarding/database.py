@@ -23,7 +23,7 @@ import duckdb
 from safeguarding import sql
 from safeguarding.paths import default_db_path
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULT_LOCK_WAIT_SECONDS = 30.0
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -43,13 +43,17 @@ class Standards:
     required_policy_types: tuple[str, ...]
     # The `source` of each section, e.g. sources["csc_feedback"], for tooltips and docs.
     sources: dict[str, str]
+    # Statutory guidance title -> the edition in force ([guidance_editions]; KCSIE's comes
+    # from [kcsie] current_edition). Policy documents citing an older edition are flagged.
+    guidance_editions: dict[str, int] = field(default_factory=dict)
+    guidance_editions_source: str | None = None
 
     def query_parameters(self) -> dict[str, Any]:
         """Every standard under its query parameter name (lists for the tuples)."""
         return {
             f.name: list(value) if isinstance(value, tuple) else value
             for f in fields(self)
-            if f.name != "sources"
+            if f.name not in ("sources", "guidance_editions", "guidance_editions_source")
             for value in [getattr(self, f.name)]
         }
 
@@ -131,8 +135,13 @@ def load(path: Path | None = None) -> Standards:
     return parse(document, path)
 
 
+# Optional: a trust's file written before this section existed still loads.
+GUIDANCE_SECTION = "guidance_editions"
+KCSIE_TITLE = "Keeping Children Safe in Education"
+
+
 def parse(document: dict[str, Any], path: Path | str = "standards.toml") -> Standards:
-    unknown = sorted(set(document) - set(SCHEMA))
+    unknown = sorted(set(document) - set(SCHEMA) - {GUIDANCE_SECTION})
     if unknown:
         raise StandardsError(
             f"{path}: unknown section [{unknown[0]}]. The sections are: {', '.join(SCHEMA)}."
@@ -162,4 +171,38 @@ def parse(document: dict[str, Any], path: Path | str = "standards.toml") -> Stan
                 values[field_name] = read(table[key])
             except ValueError as problem:
                 raise StandardsError(f"{path}: [{section}] {key} {problem}.") from None
-    return Standards(**values, sources=sources)
+    editions = _guidance_editions(document.get(GUIDANCE_SECTION), values["kcsie_edition"], path)
+    guidance_source = document.get(GUIDANCE_SECTION, {}).get("source")
+    return Standards(
+        **values,
+        sources=sources,
+        guidance_editions=editions,
+        guidance_editions_source=guidance_source.strip() if guidance_source else None,
+    )
+
+
+def _guidance_editions(table: Any, kcsie_edition: int, path: Path | str) -> dict[str, int]:
+    """[guidance_editions]: "Title" = year, plus a source. KCSIE's edition is [kcsie]'s."""
+    editions = {KCSIE_TITLE: kcsie_edition}
+    if table is None:
+        return editions
+    where = f"{path}: [{GUIDANCE_SECTION}]"
+    if not isinstance(table, dict):
+        raise StandardsError(f'{where} must be a table of "Guidance title" = edition year.')
+    source = table.get("source")
+    if not isinstance(source, str) or not source.strip():
+        raise StandardsError(f"{where} source is missing; say where the editions come from.")
+    for title, year in table.items():
+        if title == "source":
+            continue
+        try:
+            edition = _edition(year)
+        except ValueError as problem:
+            raise StandardsError(f"{where} {title!r} {problem}.") from None
+        if title.strip().lower() == KCSIE_TITLE.lower() and edition != kcsie_edition:
+            raise StandardsError(
+                f"{where} {title!r} = {edition} disagrees with [kcsie] current_edition = "
+                f"{kcsie_edition}; set KCSIE's edition in [kcsie] only."
+            )
+        editions[title.strip()] = edition
+    return editions

@@ -26,6 +26,7 @@ PAGES = {
     "referrals": "referrals",
     "training": "training",
     "policies": "policies",
+    "commitments": "commitments",
     "compare": "compare",
     "trends": "trends",
     "data": "data",

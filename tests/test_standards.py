@@ -131,3 +131,46 @@ def test_without_a_trust_file_the_shipped_defaults_apply(tmp_path, monkeypatch):
     monkeypatch.setenv("SAFEGUARDING_CONFIG", str(tmp_path))  # an empty config directory
     assert standards.standards_file() == standards.SHIPPED_STANDARDS
     assert standards.load().kcsie_edition == 2025
+
+
+def test_guidance_editions_in_force():
+    """[guidance_editions]: title = year; KCSIE's edition is [kcsie]'s, in one place."""
+    loaded = standards.load(standards.SHIPPED_STANDARDS)
+    assert loaded.guidance_editions["Keeping Children Safe in Education"] == 2025
+    assert loaded.guidance_editions["Working Together to Safeguard Children"] == 2023
+    assert loaded.guidance_editions_source
+    # not a query parameter: the policy flags bind it as two lists
+    assert "guidance_editions" not in loaded.query_parameters()
+
+
+def test_a_trust_file_without_guidance_editions_still_loads():
+    document = shipped_document()
+    document.pop("guidance_editions")
+    loaded = standards.parse(document, "trust/standards.toml")
+    assert loaded.guidance_editions == {"Keeping Children Safe in Education": 2025}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda d: d["guidance_editions"].update({"Prevent duty guidance": "2023"}),
+            "[guidance_editions] 'Prevent duty guidance' must be a year such as 2025",
+        ),
+        (
+            lambda d: d["guidance_editions"].pop("source"),
+            "[guidance_editions] source is missing",
+        ),
+        (
+            lambda d: d["guidance_editions"].update({"Keeping Children Safe in Education": 2024}),
+            "disagrees with [kcsie] current_edition = 2025",
+        ),
+    ],
+)
+def test_a_guidance_editions_mistake_names_the_file_and_title(change, message):
+    document = shipped_document()
+    change(document)
+    with pytest.raises(StandardsError) as error:
+        standards.parse(document, "trust/standards.toml")
+    assert str(error.value).startswith("trust/standards.toml: ")
+    assert message in str(error.value)

@@ -25,7 +25,8 @@ PRIORITY = {
     "Required policy missing": 6,
     "Policy review overdue": 7,
     "Policy review due soon": 8,
-    "Data stale": 9,
+    "Policy flag": 9,
+    "Data stale": 10,
 }
 
 
@@ -37,6 +38,7 @@ def needs_attention(ctx: PageContext) -> pd.DataFrame:
         _staff_training(ctx),
         _missing_policies(ctx),
         _policy_reviews(ctx),
+        _policy_flags(ctx),
         _stale_data(ctx),
     ]
     parts = [p for p in parts if not p.empty]
@@ -173,6 +175,27 @@ def _policy_reviews(ctx: PageContext) -> pd.DataFrame:
     )
     frame["area"] = area.to_numpy()
     return frame
+
+
+def _policy_flags(ctx: PageContext) -> pd.DataFrame:
+    from safeguarding.policy_import.flags import flag_parameters
+
+    rows = data.query(
+        "dashboard/policy_flags",
+        as_of=ctx.filters.as_of,
+        academy_codes=list(ctx.academy_codes),
+        **flag_parameters(),
+    )
+    if rows.empty:
+        return rows
+    return _frame(
+        rows,
+        "Policy flag",
+        rows["policy_title"].astype(str),
+        rows["flag_label"] + ": " + rows["detail"],
+        None,
+        None,
+    )
 
 
 def _stale_data(ctx: PageContext) -> pd.DataFrame:

@@ -16,6 +16,9 @@ def pages() -> dict[str, list]:
             st.Page("pages/referrals.py", title="Referral timeliness", icon=":material/schedule:"),
             st.Page("pages/training.py", title="Training coverage", icon=":material/school:"),
             st.Page("pages/policies.py", title="Policy review", icon=":material/policy:"),
+            st.Page(
+                "pages/commitments.py", title="Policy commitments", icon=":material/handshake:"
+            ),
         ],
         "Governance": [
             st.Page("pages/compare.py", title="Compare academies", icon=":material/compare:"),

@@ -1,0 +1,192 @@
+"""Policy commitments: each measurable promise of a policy (the CSE policy's §6, §10, §15,
+§16, §17, ...) with its clause, the figures that measure it, target, RAG and trend. Which
+clause is measured by which metric comes from config/commitments/*.toml."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from safeguarding import commitments, standards
+from safeguarding.ui import commitment_charts as cc
+from safeguarding.ui import components, data, session
+from safeguarding.ui.charts import RAG_LABELS
+
+BADGE_COLOURS = {"green": "green", "amber": "orange", "red": "red", None: "gray"}
+
+ctx = session.context()
+filters = ctx.filters
+as_of_text = f"{filters.as_of:%-d %B %Y}"
+st.title("Policy commitments")
+
+try:
+    mappings = commitments.load_all()
+except commitments.CommitmentsError as problem:
+    st.error(str(problem), icon=":material/error:")
+    st.stop()
+if not mappings:
+    st.info(
+        "No policy's commitments are mapped yet: add a file to config/commitments/ "
+        "(see st-barts-cse.toml)."
+    )
+    st.stop()
+key = (
+    st.selectbox(
+        "Policy",
+        list(mappings),
+        format_func=lambda k: mappings[k].title,
+        key="commitments_policy",
+    )
+    if len(mappings) > 1
+    else next(iter(mappings))
+)
+mapping = mappings[key]
+st.caption(
+    f"{mapping.title}, {mapping.organisation} ({mapping.document}). Figures as of "
+    f"{as_of_text} · events in {filters.window_label} · {len(ctx.academy_codes)} "
+    f"{'academy' if len(ctx.academy_codes) == 1 else 'academies'} in view. Each promise is "
+    "quoted from the policy with the figures that measure it; targets are the trust's."
+)
+if not ctx.academy_codes:
+    components.empty_state("academies")
+    st.stop()
+
+codes = list(ctx.academy_codes)
+names = {code: ctx.academy_name(code) for code in codes}
+filtered = bool(filters.academy_codes or filters.phases)
+who = cc.who_label(ctx.scope, ctx.academy_codes, filtered, ctx.academy_name)
+rules = standards.load()
+values = data.metric_values(filters, codes)
+terms = data.term_windows(
+    filters.as_of - dt.timedelta(days=3 * 365), filters.as_of + dt.timedelta(days=366)
+)
+periods = commitments.term_periods(terms, filters.as_of)
+series = data.metric_series([p.window for p in periods], codes)
+card = commitments.scorecard(mapping, values, series, periods)
+kept = commitments.commitment_rag(card)
+review_rows = data.query(
+    "dashboard/commitment_policy_review",
+    as_of=filters.as_of,
+    academy_codes=codes,
+    policy_type=mapping.policy_type,
+    policy_due_soon_days=rules.policy_due_soon_days,
+)
+
+# 1. The promises at a glance
+columns = st.columns(4)
+for column, (rag, label) in zip(
+    columns,
+    (("green", "On target"), ("amber", "Near target"), ("red", "Off target"), (None, "No figure")),
+    strict=True,
+):
+    count = int((kept["rag"] == rag).sum()) if rag else int(kept["rag"].isna().sum())
+    column.metric(
+        f"Promises {label.lower()}",
+        f"{count} of {len(kept)}",
+        border=True,
+        help="A promise is on target only when every figure that measures it is. "
+        "Figures without a target or with no cases do not count either way.",
+    )
+
+st.subheader("How each promise stands")
+components.help_popover(*mapping.metric_ids)
+components.chart(cc.scorecard_figure(card, who, as_of_text), key="commitments_scorecard")
+st.caption(
+    "Percentages only; counts and hours (feedback overdue, median hours to review, policies "
+    "overdue) are in each clause below and in the table at the end. The black tick is the "
+    "target (green at or beyond it)."
+)
+
+# 2. Clause by clause
+for clause, heading, items in mapping.clauses():
+    st.subheader(f"§{clause} {heading}")
+    for commitment in items:
+        rows = card[card["commitment_id"] == commitment.id]
+        with st.container(border=True):
+            st.markdown(f"**{commitment.promise}**")
+            st.markdown(f"> “{commitment.text}”")
+            tiles = st.columns(max(2, len(rows)))
+            for tile, row in zip(tiles, rows.itertuples(index=False), strict=False):
+                with tile:
+                    st.metric(
+                        row.label,
+                        commitments.format_figure(row.value, row.unit),
+                        help=components.metric_help_text(row.metric),
+                        chart_data=[v for v in row.term_values if v is not None] or None,
+                    )
+                    st.badge(RAG_LABELS[row.rag], color=BADGE_COLOURS[row.rag])
+                    count = ""
+                    if row.unit == "%" and commitments.is_number(row.denominator):
+                        count = f" · {row.numerator} of {row.denominator}"
+                    st.caption(
+                        f"Target {row.target} · {cc.TREND_MARKS.get(row.trend, row.trend)} "
+                        f"term on term{count}"
+                    )
+            if commitment.policy_review:
+                rag, sentence = commitments.review_rag(review_rows)
+                st.markdown("**This policy in the register**")
+                st.badge(RAG_LABELS[rag], color=BADGE_COLOURS[rag])
+                st.caption(sentence)
+                if not review_rows.empty:
+                    st.dataframe(
+                        review_rows.assign(
+                            academy_code=review_rows["academy_code"].map(
+                                lambda c: names.get(c, "Trust-wide")
+                            ),
+                            status=review_rows["status"].map(cc.REVIEW_STATUS),
+                        ),
+                        hide_index=True,
+                        column_config={
+                            "academy_code": "Academy",
+                            "policy_title": "Register title",
+                            "last_reviewed_on": st.column_config.DateColumn(
+                                "Last reviewed", format="D MMM YYYY"
+                            ),
+                            "next_review_on": st.column_config.DateColumn(
+                                "Next review", format="D MMM YYYY"
+                            ),
+                            "review_cycle_months": st.column_config.NumberColumn(
+                                "Cycle (months)", format="%d"
+                            ),
+                            "status": "Status",
+                            "is_documented": st.column_config.CheckboxColumn("Document imported"),
+                            "file_name": "Document",
+                        },
+                        key=f"commitments_review_{commitment.id}",
+                    )
+
+# 3. Term by term, and academy by academy
+st.subheader("Term by term")
+if periods:
+    components.chart(cc.terms_figure(card, who), key="commitments_terms")
+    st.caption(
+        "Each point is the figure at the end of a term: events (concerns, referrals, starters) "
+        "in the term, states (training, policies) on its last day. The sidebar window does not "
+        "apply here."
+    )
+else:
+    components.empty_state(f"terms up to {as_of_text}")
+
+st.subheader("Each academy against each promise")
+components.chart(cc.academy_grid(values, mapping, names, who), key="commitments_academies")
+
+# 4. The whole scorecard
+st.subheader("Every promise")
+table = cc.scorecard_table(card)
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "Terms": st.column_config.LineChartColumn("Last terms", width="small"),
+        "Clause text": st.column_config.TextColumn(width="large"),
+    },
+    key="commitments_table",
+)
+components.download_csv(
+    table.drop(columns="Terms"),
+    f"policy-commitments-{mapping.key}-{filters.as_of.isoformat()}.csv",
+    "Download the scorecard (CSV)",
+    key="commitments_csv",
+)

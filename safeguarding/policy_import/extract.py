@@ -1,0 +1,1043 @@
+"""Finding a policy's register fields in its text, and saying where each was found.
+
+Documents lay the same facts out in many ways, so every field is looked for in every form and
+the most reliable finding wins:
+
+  rank 0  a labelled value in the body: a details block ("Next Review: March 2027"), a
+          document-control table (a "Date approved | 12/09/2025" row, or a header row of
+          labels over a row of values), a label on one line and its value on the next
+  rank 1  a labelled value in a page header or footer
+  rank 2  a weak label ("Date:", "Review:") or a heading styled as the title
+  rank 3  a sentence ("This policy was approved by the Trust Board on 12 September 2025 and
+          will be reviewed in September 2026"), or a heading-like line early in the document
+  rank 4  a date standing alone on the cover (as the issue date), the file's own metadata title
+
+Within a rank the first in reading order wins. Other values found for the same field are kept as
+`alternatives`, so a report can say "the cover also shows October 2025". A field found nowhere
+is listed in `not_found`; nothing is made up. The only fallback is the title, which the register
+needs as its key: without one in the document, the file name is used and the report says so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from safeguarding.policy_import import labels
+from safeguarding.policy_import.dates import DateSpan, find_dates, is_only_a_date, parse_value
+from safeguarding.policy_import.reading import Line, PolicyText, plain
+from safeguarding.policy_import.references import (
+    Citation,
+    find_guidance,
+    find_legislation,
+    find_linked_policies,
+    related_list_items,
+    smart_title,
+)
+
+DATE_FIELDS = ("issued", "last_reviewed", "next_review")
+TEXT_FIELDS = ("title", "owner", "approved_by", "category", "version", "author")
+# What the import reports on, in order; the register needs the first five.
+REPORTED_FIELDS = (
+    "title",
+    "issued",
+    "next_review",
+    "owner",
+    "category",
+    "approved_by",
+    "last_reviewed",
+    "review_cycle",
+    "version",
+    "amendments",
+    "linked_policies",
+    "guidance",
+)
+FIELD_NAMES = {
+    "title": "title",
+    "issued": "issued or approved date",
+    "last_reviewed": "last reviewed date",
+    "next_review": "next review date",
+    "review_cycle": "review cycle",
+    "owner": "owner",
+    "approved_by": "approved by",
+    "category": "category",
+    "version": "version",
+    "author": "author",
+    "amendments": "amendment history",
+    "linked_policies": "other policies referred to",
+    "guidance": "statutory guidance cited",
+}
+
+_POLICY_WORD = re.compile(
+    r"(?i)\b(?:policy|policies|procedures?|code\s+of\s+conduct|statement|protocol|guidance"
+    r"|arrangements|charter)\b"
+)
+_SUBJECT_WORD = re.compile(r"(?i)\b(?:policy|policies|document|procedures?|statement|this|it)\b")
+
+
+@dataclass(frozen=True)
+class Found:
+    value: object  # str, DateSpan or int (review cycle months)
+    text: str  # as written in the document
+    where: str  # for people: "line 15", "page 2", "page footer", "a table", ...
+    rank: int
+    order: int
+    how: str = "label"  # label | table | sentence | heading | cover | metadata | file name
+
+
+@dataclass(frozen=True)
+class Amendment:
+    date: DateSpan | None
+    date_text: str
+    version: str | None
+    description: str | None
+    by: str | None
+
+
+@dataclass
+class PolicyExtract:
+    file_name: str
+    file_type: str
+    found: dict[str, Found] = field(default_factory=dict)
+    alternatives: dict[str, list[Found]] = field(default_factory=dict)
+    amendments: list[Amendment] = field(default_factory=list)
+    linked_policies: list[str] = field(default_factory=list)
+    guidance: list[Citation] = field(default_factory=list)
+    legislation: list[Citation] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def value(self, name: str):
+        found = self.found.get(name)
+        return found.value if found else None
+
+    @property
+    def title(self) -> str | None:
+        return self.value("title")
+
+    @property
+    def title_from_document(self) -> bool:
+        found = self.found.get("title")
+        return found is not None and found.how != "file name"
+
+    @property
+    def not_found(self) -> list[str]:
+        missing = []
+        for name in REPORTED_FIELDS:
+            if name == "title":
+                if not self.title_from_document:
+                    missing.append(name)
+            elif name == "amendments":
+                if not self.amendments:
+                    missing.append(name)
+            elif name == "linked_policies":
+                if not self.linked_policies:
+                    missing.append(name)
+            elif name == "guidance":
+                if not self.guidance:
+                    missing.append(name)
+            elif name not in self.found:
+                missing.append(name)
+        return missing
+
+    def kcsie_edition(self) -> int | None:
+        for citation in self.guidance:
+            if citation.title == "Keeping Children Safe in Education":
+                return citation.edition_year
+        return None
+
+
+class _Collector:
+    def __init__(self):
+        self.candidates: dict[str, list[Found]] = {}
+        self.notes: list[str] = []
+        # field -> a blank written as a value ("TBC", "N/A", "____"), noted if nothing better
+        self.placeholders: dict[str, str] = {}
+        self.order = 0
+
+    def add(self, name: str, value, text: str, where: str, rank: int, how: str) -> None:
+        self.order += 1
+        self.candidates.setdefault(name, []).append(
+            Found(value, re.sub(r"\s+", " ", text).strip(), where, rank, self.order, how)
+        )
+
+
+def extract(document: PolicyText) -> PolicyExtract:
+    lines = document.lines
+    result = PolicyExtract(document.file_name, document.file_type, notes=list(document.notes))
+    collector = _Collector()
+    amendment_rows, consumed = _amendment_tables(lines)
+    result.amendments = amendment_rows
+    ambiguous_orders: set[int] = set()
+    _labelled_values(document, lines, consumed, collector, ambiguous_orders)
+    body_paragraphs, all_paragraphs = _paragraphs(document, lines, consumed)
+    _sentences(body_paragraphs, collector)
+    _cover_date(document, lines, consumed, collector)
+    _latest_amendment(amendment_rows, collector)
+    _title_candidates(document, lines, consumed, collector)
+    _resolve_review_labels(collector, ambiguous_orders)
+    _choose(collector, result)
+    title = result.title
+    texts = [text for text, _ in all_paragraphs]
+    result.guidance = find_guidance(texts)
+    result.legislation = find_legislation(texts)
+    list_items = related_list_items([line.text.replace("\t", " ") for line in lines])
+    result.linked_policies = find_linked_policies(texts, list_items, title)
+    result.notes.extend(collector.notes)
+    for name, shown in collector.placeholders.items():
+        if name not in result.found:
+            result.notes.append(
+                f"{FIELD_NAMES.get(name, name)}: the document gives {shown}, which is not a "
+                "value; treated as not found."
+            )
+    result.notes.extend(_alternative_notes(result))
+    return result
+
+
+# --- labelled values -------------------------------------------------------------------------
+
+_INLINE_LABEL = re.compile(
+    r"(?:^|(?<=[|•·;\t])|(?<=\s\s)|(?<=\s[-–—/]\s)|(?<=[,;]\s))\s*"
+    r"(?P<label>[A-Za-z][A-Za-z0-9 /&'’().\-]{0,70}?)\s*[:：]\s*"
+)
+
+
+def _where(document: PolicyText, line: Line) -> str:
+    if line.zone in ("header", "footer"):
+        where = f"page {line.zone}"
+    elif line.place:
+        where = line.place
+    elif line.number is not None:
+        where = f"line {line.number}"
+    elif line.page is not None:
+        where = f"page {line.page}"
+    else:
+        where = "a table" if line.cells else "the text"
+    return where
+
+
+def _snippet(text: str) -> str:
+    text = re.sub(r"\s+", " ", text.replace("\t", " | ")).strip()
+    return text if len(text) <= 70 else text[:67] + "..."
+
+
+def _labelled_values(document, lines, consumed, collector, ambiguous_orders) -> None:
+    skip_until = -1
+    front = _front_lines(lines, consumed, 60)
+    front_end = front[-1][0] + 1 if front else 0
+    for index, line in enumerate(lines):
+        if index in consumed or index <= skip_until or line.is_blank:
+            continue
+        base_rank = 1 if line.zone in ("header", "footer") else 0
+        where = f"{_where(document, line)}: “{_snippet(line.text)}”"
+        if line.cells:
+            header_used = _horizontal_header(
+                document, lines, index, consumed, collector, ambiguous_orders
+            )
+            if header_used is not None:
+                skip_until = header_used
+                continue
+            cells = list(line.cells)
+            position = 0
+            while position < len(cells):
+                cell = cells[position]
+                if ":" in cell and _inline(cell, base_rank, where, collector, ambiguous_orders):
+                    position += 1
+                    continue
+                name = labels.classify(cell)
+                value = cells[position + 1] if position + 1 < len(cells) else ""
+                if name and value and not labels.classify(value):
+                    rank = base_rank + (1 if labels.is_weak(cell) else 0)
+                    _accept(name, cell, value, where, rank, "table", collector, ambiguous_orders)
+                    position += 2
+                    continue
+                position += 1
+            continue
+        text = line.text
+        if _inline(text, base_rank, where, collector, ambiguous_orders):
+            continue
+        if _label_then_date(text, base_rank, where, collector, ambiguous_orders):
+            continue
+        if index < front_end and _label_then_text(text, base_rank, where, collector):
+            continue
+        _label_on_its_own_line(
+            document, lines, index, consumed, base_rank, collector, ambiguous_orders
+        )
+
+
+def _inline(text: str, base_rank: int, where: str, collector, ambiguous_orders) -> bool:
+    """ "Label: value" pairs, several to a line ("Approved: 01/09/2025   Review: 09/2026")."""
+    matches = list(_INLINE_LABEL.finditer(text))
+    accepted = False
+    for position, match in enumerate(matches):
+        label = match.group("label").strip()
+        name = labels.classify(label)
+        if not name:
+            continue
+        end = matches[position + 1].start() if position + 1 < len(matches) else len(text)
+        value = text[match.end() : end].strip(" |•·;,\t")
+        if not value:
+            continue
+        rank = base_rank + (1 if labels.is_weak(label) else 0)
+        if _accept(name, label, value, where, rank, "label", collector, ambiguous_orders):
+            accepted = True
+    return accepted
+
+
+def _label_then_date(text: str, base_rank: int, where: str, collector, ambiguous_orders) -> bool:
+    """A date field's label with its date and no colon: "Next review date September 2026"
+    (how a PDF's two-column table often comes out)."""
+    words = text.split()
+    for length in range(min(8, len(words) - 1), 0, -1):
+        label = " ".join(words[:length])
+        name = labels.classify(label)
+        if name in DATE_FIELDS and not labels.is_weak(label):
+            rest = " ".join(words[length:])
+            if is_only_a_date(rest):
+                return _accept(
+                    name, label, rest, where, base_rank, "label", collector, ambiguous_orders
+                )
+    return False
+
+
+_TEXT_LABEL_FIELDS = ("owner", "approved_by", "category", "version", "review_cycle")
+
+
+def _label_then_text(text: str, base_rank: int, where: str, collector) -> bool:
+    """ "Policy owner Headteacher" on the cover, without a colon (a PDF table whose columns
+    came out one space apart): only a strong label, only a short line."""
+    words = text.split()
+    if len(words) > 10 or re.search(r"[.;]\s|[.;]$", text):
+        return False
+    # the shortest label: "Approved by" in "Approved by Trust Board", not "Approved by Trust"
+    for length in range(1, min(6, len(words) - 1) + 1):
+        label = " ".join(words[:length])
+        name = labels.classify(label)
+        if name in _TEXT_LABEL_FIELDS and not labels.is_weak(label):
+            rest = " ".join(words[length:])
+            if not rest[:1].isupper() and not rest[:1].isdigit():
+                return False
+            return _accept(name, label, rest, where, base_rank + 1, "label", collector, set())
+    return False
+
+
+def _label_on_its_own_line(
+    document, lines, index, consumed, base_rank, collector, ambiguous_orders
+):
+    """ "Date of next review:" on one line and "September 2026" on the next."""
+    line = lines[index]
+    text = line.text.strip()
+    if len(text.split()) > 8:
+        return
+    name = labels.classify(text.rstrip(":： "))
+    if not name or (not text.endswith(":") and name not in DATE_FIELDS):
+        return
+    for following in range(index + 1, min(index + 4, len(lines))):
+        if following in consumed:
+            return
+        candidate = lines[following]
+        if candidate.is_blank:
+            continue
+        value = candidate.text.replace("\t", " ").strip()
+        if len(value) > 80 or labels.classify(value.split(":")[0]) or candidate.cells:
+            return
+        if name in DATE_FIELDS and not is_only_a_date(value):
+            return
+        where = f"{_where(document, candidate)}: “{_snippet(text + ' ' + value)}”"
+        rank = base_rank + (1 if labels.is_weak(text.rstrip(":")) else 0)
+        _accept(name, text.rstrip(":： "), value, where, rank, "label", collector, ambiguous_orders)
+        return
+
+
+def _clean_value(value: str) -> str:
+    value = plain(value).replace("\t", " ")
+    value = re.sub(r"\s+", " ", value).strip()
+    value = value.strip(" \"'“”‘’[]|•·")
+    return value.rstrip(" .,;:")
+
+
+def _accept(name, label, value, where, rank, how, collector, ambiguous_orders) -> bool:
+    value = _clean_value(value)
+    if not value:
+        return False
+    if labels.is_placeholder(value):
+        collector.placeholders.setdefault(name, f"“{value}” ({where})")
+        return False
+    if name in DATE_FIELDS:
+        span = parse_value(value)
+        if span is None:
+            cycle = labels.cycle_months(value)
+            if cycle and name in ("next_review", "last_reviewed"):
+                collector.add("review_cycle", cycle[0], value, where, rank, how)
+                return True
+            return False
+        if not 1995 <= span.start.year <= 2100:
+            return False
+        collector.add(name, span, span.text, where, rank, how)
+        if labels.is_ambiguous_review(label):
+            ambiguous_orders.add(collector.order)
+        body = labels.approving_body(label)
+        if name == "issued" and body:
+            collector.add("approved_by", body, body, where, rank, how)
+        return True
+    if name == "approved_by":
+        span = parse_value(value)
+        body = labels.approving_body(label + " :")
+        if span is not None:
+            collector.add("issued", span, span.text, where, rank, how)
+            rest = _clean_value(
+                re.sub(r"(?i)\b(?:on|in|at|dated)\s*$", "", value.replace(span.text, " "))
+            )
+            if rest and re.search(r"[A-Za-z]{2,}", rest) and len(rest) <= 100:
+                collector.add("approved_by", rest, rest, where, rank, how)
+            elif body:
+                collector.add("approved_by", body, body, where, rank, how)
+            return True
+        if len(value) > 100:
+            return False
+        collector.add("approved_by", value, value, where, rank, how)
+        return True
+    if name == "review_cycle":
+        cycle = labels.cycle_months(value)
+        if cycle is None:
+            return False
+        collector.add("review_cycle", cycle[0], value, where, rank, how)
+        return True
+    if name == "version":
+        if len(value) > 30:
+            return False
+        collector.add("version", value, value, where, rank, how)
+        return True
+    limit = 200 if name == "title" else 120
+    if len(value) > limit or not re.search(r"[A-Za-z]", value) or is_only_a_date(value):
+        return False
+    if name == "title":
+        value = _clean_title(value)
+        if not value:
+            return False
+        # "Title: Chair of Governors" in a signature block is a person's title
+        if labels.normalise(label) in ("title", "policy", "document") and not _POLICY_WORD.search(
+            value
+        ):
+            rank = max(rank, 4)
+    collector.add(name, value, value, where, rank, how)
+    return True
+
+
+def _horizontal_header(document, lines, index, consumed, collector, ambiguous_orders) -> int | None:
+    """A row of labels over a row of values ("Date approved | Approved by | Next review" /
+    "12/09/2025 | Trust Board | September 2026"). Returns the index of the values row."""
+    header = lines[index]
+    names = [labels.classify(cell) if cell else None for cell in header.cells]
+    filled = [cell for cell in header.cells if cell]
+    if len(filled) < 2 or any(
+        cell and not name for cell, name in zip(header.cells, names, strict=True)
+    ):
+        return None
+    for following in range(index + 1, min(index + 4, len(lines))):
+        if following in consumed:
+            return None
+        row = lines[following]
+        if row.is_blank:
+            continue
+        if not row.cells:
+            return None
+        values = _align(header, row)
+        if any(labels.classify(v) for v in values if v):
+            return None
+        where = f"{_where(document, row)}: “{_snippet(header.text)} / {_snippet(row.text)}”"
+        for cell, name, value in zip(header.cells, names, values, strict=True):
+            if name and value:
+                _accept(name, cell, value, where, 0, "table", collector, ambiguous_orders)
+        return following
+    return None
+
+
+def _align(header: Line, row: Line) -> list[str]:
+    """The row's cells under the header's columns: by position in PDF layout text, where a
+    blank cell leaves no gap marker, otherwise by order."""
+    if header.offsets and row.offsets and len(header.offsets) == len(header.cells):
+        values = [""] * len(header.cells)
+        for start, cell in zip(row.offsets, row.cells, strict=False):
+            column = max(
+                (i for i, offset in enumerate(header.offsets) if offset <= start + 3), default=0
+            )
+            values[column] = (values[column] + " " + cell).strip()
+        return values
+    cells = list(row.cells) + [""] * (len(header.cells) - len(row.cells))
+    return cells[: len(header.cells)]
+
+
+# --- amendment history -----------------------------------------------------------------------
+
+_AMENDMENT_COLUMNS: tuple[tuple[str, str], ...] = (
+    (
+        "date",
+        r"date|dated|when|month|(?:revision|review|approval|issue|change|amendment|update) date"
+        r"|date (?:of )?(?:change|revision|amendment|review|issue|approval|update|amended"
+        r"|revised|reviewed|approved|issued|updated)|(?:changed|amended|revised|reviewed"
+        r"|approved|updated) (?:on|date)",
+    ),
+    (
+        "version",
+        r"version|ver|v|rev|revision|issue|version no|version number|issue no|issue number"
+        r"|no|number|ref|vers",
+    ),
+    (
+        "description",
+        r"sections? amended|amendments?|changes?|summary(?: of (?:changes?|amendments?"
+        r"|revisions?|updates?))?|description(?: of (?:changes?|amendments?))?|details(?: of "
+        r"(?:changes?|amendments?|revisions?))?|comments?|reason(?: for (?:change|amendment"
+        r"|review))?|nature of (?:changes?|amendments?)|what (?:changed|has changed)|updates?"
+        r"|sections?|pages?|paragraphs?|page ?/ ?section|section ?/ ?page|revisions?|notes"
+        r"|changes? made|amendments? made|summary of change|detail|action|status",
+    ),
+    (
+        "by",
+        r"signature|signed|signed off|authors?|by|name|amended by|changed by|updated by"
+        r"|reviewed by|approved by|owner|initials|reviewer|editor|responsible|revised by"
+        r"|approver|lead",
+    ),
+)
+_AMENDMENT_PATTERNS = tuple((name, re.compile(p)) for name, p in _AMENDMENT_COLUMNS)
+_VERSION_VALUE = re.compile(r"(?i)^v?(?:ersion\s*)?\d{1,3}(?:\.\d{1,3}){0,2}[a-z]?$")
+
+
+def _amendment_column(cell: str) -> str | None:
+    key = labels.normalise(cell)
+    for name, pattern in _AMENDMENT_PATTERNS:
+        if pattern.fullmatch(key):
+            return name
+    return None
+
+
+def _amendment_tables(lines: list[Line]) -> tuple[list[Amendment], set[int]]:
+    amendments: list[Amendment] = []
+    consumed: set[int] = set()
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        columns = [_amendment_column(cell) if cell else None for cell in line.cells]
+        filled = [c for c in line.cells if c]
+        recognised = [c for c in columns if c]
+        if (
+            line.cells
+            and ("date" in columns or "version" in columns)
+            and "description" in columns
+            and len(recognised) >= 0.6 * len(filled)
+            and (
+                "version" in columns
+                or any(_CHANGE_WORDS.search(c) for c in filled)
+                or _under_history_heading(lines, index)
+            )
+        ):
+            rows, last = _amendment_rows(lines, index, columns)
+            if rows:
+                amendments.extend(rows)
+                consumed.update(range(index, last + 1))
+                index = last + 1
+                continue
+        index += 1
+    return amendments, consumed
+
+
+# A header that says it records changes; "Date | Concern | Action taken | Signature" (a form in
+# the policy's appendix) does not, unless a heading above it says it is a history.
+_CHANGE_WORDS = re.compile(r"(?i)amend|change|revis|update|summary|history")
+_HISTORY_HEADING = re.compile(
+    r"(?i)\b(?:version|amendment|revision|document|change|review|policy)s?\s+(?:history|control"
+    r"|log|record|table|tracker)|record\s+of\s+(?:amendments|changes|revisions|reviews)"
+    r"|change\s*log|history\s+of\s+(?:changes|amendments)"
+)
+
+
+def _under_history_heading(lines: list[Line], index: int) -> bool:
+    seen = 0
+    for line in reversed(lines[max(0, index - 6) : index]):
+        if line.is_blank:
+            continue
+        if _HISTORY_HEADING.search(line.text):
+            return True
+        seen += 1
+        if seen >= 3:
+            break
+    return False
+
+
+def _amendment_rows(lines, header_index, columns) -> tuple[list[Amendment], int]:
+    header = lines[header_index]
+    description_start = min(
+        (header.offsets[i] for i, c in enumerate(columns) if c == "description" and header.offsets),
+        default=None,
+    )
+    rows: list[list[str]] = []
+    pending: list[str] = []  # wrapped text above its row (PDF layout)
+    blank_since_row = False
+    last = header_index
+    blanks = 0
+    for index in range(header_index + 1, len(lines)):
+        line = lines[index]
+        if line.is_blank:
+            blanks += 1
+            blank_since_row = True
+            if blanks > 2:
+                break
+            continue
+        blanks = 0
+        if not line.cells:
+            offset = line.offsets[0] if line.offsets else None
+            if (
+                description_start is not None
+                and offset is not None
+                and offset >= description_start - 3
+            ):
+                if rows and not blank_since_row:
+                    _append_description(rows[-1], columns, line.text)
+                else:
+                    pending.append(line.text.strip())
+                last = index
+                continue
+            break
+        if any(_amendment_column(c) for c in line.cells if c) and index != header_index:
+            recognised = [c for c in line.cells if c and _amendment_column(c)]
+            if len(recognised) >= 2:
+                break
+        values = _align(header, line) if header.offsets else _by_order(header, line)
+        if not _is_row_anchor(values, columns) and rows and header.offsets:
+            _append_description(rows[-1], columns, " ".join(line.cells))
+            last = index
+            continue
+        if pending:
+            for text in reversed(pending):
+                _prepend_description(values, columns, text)
+            pending = []
+        rows.append(values)
+        blank_since_row = False
+        last = index
+    if pending and rows:
+        for text in pending:
+            _append_description(rows[-1], columns, text)
+    amendments = []
+    for values in rows:
+        amendment = _amendment(values, columns)
+        if amendment is not None:
+            amendments.append(amendment)
+    return amendments, last
+
+
+def _by_order(header: Line, row: Line) -> list[str]:
+    cells = list(row.cells) + [""] * (len(header.cells) - len(row.cells))
+    if len(cells) > len(header.cells):  # extra cells: part of the last column
+        last = len(header.cells) - 1
+        cells = [*cells[:last], " ".join(cells[last:])]
+    return cells
+
+
+def _is_row_anchor(values: list[str], columns: list[str | None]) -> bool:
+    for value, column in zip(values, columns, strict=False):
+        if column == "date" and value and parse_value(value):
+            return True
+        if column == "version" and value and _VERSION_VALUE.match(value.strip()):
+            return True
+    return False
+
+
+def _description_index(columns) -> int | None:
+    for i, column in enumerate(columns):
+        if column == "description":
+            return i
+    return None
+
+
+def _append_description(values, columns, text) -> None:
+    i = _description_index(columns)
+    if i is not None and i < len(values):
+        values[i] = (values[i] + " " + text.strip()).strip()
+
+
+def _prepend_description(values, columns, text) -> None:
+    i = _description_index(columns)
+    if i is not None and i < len(values):
+        values[i] = (text.strip() + " " + values[i]).strip()
+
+
+def _amendment(values: list[str], columns: list[str | None]) -> Amendment | None:
+    parts: dict[str, list[str]] = {}
+    for value, column in zip(values, columns, strict=False):
+        value = _clean_value(value) if value else ""
+        if column and value:
+            parts.setdefault(column, []).append(value)
+    if not parts.get("date") and not parts.get("version") and not parts.get("description"):
+        return None
+    date_text = " ".join(parts.get("date", []))
+    return Amendment(
+        date=parse_value(date_text) if date_text else None,
+        date_text=date_text,
+        version=" ".join(parts.get("version", [])) or None,
+        description=" – ".join(parts.get("description", [])) or None,
+        by=" ".join(parts.get("by", [])) or None,
+    )
+
+
+# --- sentences -------------------------------------------------------------------------------
+
+
+def _paragraphs(document, lines, consumed) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(body prose paragraphs, every paragraph including tables) as (text, where). PDF lines
+    wrap mid-sentence, so a PDF paragraph joins lines up to a blank; other formats keep a
+    paragraph per line."""
+    prose: list[tuple[str, str]] = []
+    everything: list[tuple[str, str]] = []
+    buffer: list[str] = []
+    buffer_where = ""
+
+    def flush():
+        nonlocal buffer
+        if buffer:
+            text = ""
+            for piece in buffer:
+                if text.endswith("-") and piece[:1].islower():
+                    text = text[:-1] + piece
+                else:
+                    text = f"{text} {piece}".strip()
+            prose.append((text, buffer_where))
+            everything.append((text, buffer_where))
+        buffer = []
+
+    for index, line in enumerate(lines):
+        if line.is_blank:
+            flush()
+            continue
+        text = line.text.replace("\t", " ").strip()
+        where = _where(document, line)
+        if line.cells or index in consumed:
+            flush()
+            if index not in consumed:  # an amendment history is history, not citations
+                everything.append((text, where))
+                if line.zone == "body" and document.file_type != "pdf":
+                    prose.append((text, where))
+            if document.file_type == "pdf" and index not in consumed:
+                buffer = [text]
+                buffer_where = where
+            continue
+        if document.file_type == "pdf" and line.zone == "body":
+            if len(text.split()) <= 8 and not text.endswith((".", ",", ";", ":", "-")):
+                # a heading, or a short last line: a paragraph of its own ends here
+                if buffer and not buffer[-1].endswith((".", ":", ";")) and text[:1].islower():
+                    buffer.append(text)
+                    flush()
+                    continue
+                flush()
+                prose.append((text, where))
+                everything.append((text, where))
+                continue
+            if not buffer:
+                buffer_where = where
+            buffer.append(text)
+            continue
+        flush()
+        if line.zone == "body":
+            prose.append((text, where))
+        everything.append((text, where))
+    flush()
+    return prose, everything
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z(“\"'])")
+_REVIEW_WHEN = (
+    r"\s*(?:(?:on|in|by|before|during|no\s+later\s+than|not\s+later\s+than|at\s+the\s+(?:end"
+    r"|start|beginning)\s+of|at\s+the\s+latest\s+by|for|from|within)\s+)?(?:the\s+)?[\s:,(]*$"
+)
+# "next review", "due for review": about a document whatever the sentence's subject
+_NEXT_BEFORE = re.compile(
+    r"(?:next\s+(?:formal\s+|full\s+|scheduled\s+|policy\s+)?review(?:\s+date)?(?:\s+(?:of|for)"
+    r"\s+(?:this|the)\s+(?:policy|document))?(?:\s+(?:is|will\s+be|will\s+take\s+place"
+    r"|is\s+due|is\s+scheduled|is\s+planned|is\s+expected|due|date|date\s+is|date\s+will\s+be))?"
+    r"|due\s+for\s+(?:its\s+next\s+|a\s+|next\s+|a\s+full\s+|further\s+|formal\s+)?review"
+    r"|next\s+reviewed|review\s+date\s+(?:is|will\s+be))" + _REVIEW_WHEN,
+    re.IGNORECASE,
+)
+# "will be reviewed in September 2026": only when the sentence is about the policy (training
+# and plans are reviewed too)
+_REVIEWED_BEFORE = re.compile(
+    r"(?:be\s+(?:next\s+|formally\s+|fully\s+|further\s+)?reviewed(?:\s+again)?"
+    r"|review\s+(?:is\s+)?due|reviewed\s+again)" + _REVIEW_WHEN,
+    re.IGNORECASE,
+)
+_ISSUED_BEFORE = re.compile(
+    r"(?<!to\s)(?<!be\s)(?:approved|adopted|ratified|agreed|issued|signed\s+off|published"
+    r"|accepted|implemented)(?:\s+by\s+(?P<body>[^.;:]{2,80}?))?\s*(?:(?:on|in|at\s+(?:its|their"
+    r"|the|a)\s+[^.;]{0,40}?\s+(?:on|in|of|held\s+on)|dated|with\s+effect\s+from|from|during)"
+    r"\s+)?(?:the\s+)?[\s:,(]*$",
+    re.IGNORECASE,
+)
+# "On 12 September 2025 the governing body approved this policy."
+_ISSUED_AFTER = re.compile(
+    r"\W{0,3}(?:the\s+)?[^.;]{0,60}?\b(?:approved|adopted|ratified|agreed|signed\s+off)\s+"
+    r"(?:this|the)\s+(?:policy|document)",
+    re.IGNORECASE,
+)
+_LAST_BEFORE = re.compile(
+    r"(?:was|were|has\s+been|have\s+been|last)\s+(?:last\s+)?(?:reviewed|updated|revised"
+    r"|amended)(?:\s+by\s+[^.;:]{2,80}?)?\s*(?:(?:on|in|during)\s+)?(?:the\s+)?[\s:,(]*$",
+    re.IGNORECASE,
+)
+_OWNER_SENTENCES = (
+    re.compile(
+        r"(?i)\b(?:policy|document)\s+owner\s+is\s+(?:the\s+)?(?P<owner>[^.;,()]{2,60}?)\s*(?:[.;,(]|$)"
+    ),
+    re.compile(
+        r"(?i)\b(?:this|the)\s+(?:policy|document)\s+is\s+owned\s+by\s+(?:the\s+)?"
+        r"(?P<owner>[^.;,()]{2,60}?)\s*(?:[.;,(]|$)"
+    ),
+    re.compile(
+        r"(?:^|\.\s+)(?:The\s+)?(?P<owner>[A-Z][A-Za-z'’ ]{2,50}?)\s+(?:is|are)\s+responsible\s+"
+        r"for\s+(?:reviewing|maintaining|updating|the\s+review\s+of|keeping)\s+(?:this|the)\s+"
+        r"(?:policy|document)"
+    ),
+)
+
+
+def _sentences(paragraphs: list[tuple[str, str]], collector: _Collector) -> None:
+    for text, where in paragraphs:
+        for sentence in _SENTENCE_BREAK.split(text):
+            _sentence(sentence, where, collector)
+
+
+def _sentence(sentence: str, where: str, collector: _Collector) -> None:
+    place = f"{where}: “{_snippet(sentence)}”"
+    has_subject = bool(_SUBJECT_WORD.search(sentence))
+    for span in find_dates(sentence):
+        before = sentence[max(0, span.position - 140) : span.position]
+        if _NEXT_BEFORE.search(before) or (has_subject and _REVIEWED_BEFORE.search(before)):
+            collector.add("next_review", span, span.text, place, 3, "sentence")
+            continue
+        issued = _ISSUED_BEFORE.search(before)
+        starts_sentence = (
+            issued is not None
+            and len(before) - len(before.lstrip()) + (issued.start() if before.strip() else 0) <= 40
+            and not re.search(r"[.;]", before[: issued.start()])
+        )
+        if issued and (has_subject or starts_sentence):
+            collector.add("issued", span, span.text, place, 3, "sentence")
+            body = issued.group("body")
+            if body and len(body.split()) <= 8:
+                body = re.sub(r"(?i)^the\s+", "", body.strip())
+                collector.add("approved_by", body, body, place, 3, "sentence")
+            continue
+        if has_subject and _LAST_BEFORE.search(before):
+            collector.add("last_reviewed", span, span.text, place, 3, "sentence")
+            continue
+        after = sentence[span.position + len(span.text) : span.position + len(span.text) + 90]
+        if _ISSUED_AFTER.match(after):
+            collector.add("issued", span, span.text, place, 3, "sentence")
+    if has_subject and re.search(r"(?i)\breview", sentence):
+        for match in re.finditer(r"(?i)\breview(?:ed|s)?\b", sentence):
+            window = sentence[match.start() : match.end() + 60]
+            before = sentence[max(0, match.start() - 30) : match.start()]
+            cycle = labels.cycle_months(window) or labels.cycle_months(before)
+            if cycle:
+                collector.add("review_cycle", cycle[0], cycle[1], place, 3, "sentence")
+                break
+    for pattern in _OWNER_SENTENCES:
+        match = pattern.search(sentence)
+        if match:
+            owner = match.group("owner").strip()
+            if owner and not labels.is_placeholder(owner):
+                collector.add("owner", owner, owner, place, 3, "sentence")
+            break
+
+
+# --- cover date and title --------------------------------------------------------------------
+
+
+def _front_lines(lines: list[Line], consumed: set[int], limit: int = 30) -> list[tuple[int, Line]]:
+    """The first non-blank body lines, up to the first long paragraph (the cover and the
+    front matter)."""
+    front = []
+    for index, line in enumerate(lines):
+        if line.zone != "body" or line.is_blank:
+            continue
+        if len(line.text.split()) > 30:
+            break
+        front.append((index, line))
+        if len(front) >= limit:
+            break
+    return front
+
+
+def _cover_date(document, lines, consumed, collector) -> None:
+    for index, line in _front_lines(lines, consumed, 25):
+        if index in consumed or line.cells:
+            continue
+        if is_only_a_date(line.text):
+            span = parse_value(line.text)
+            if span is not None and span.precision in ("day", "month", "term"):
+                where = f"{_where(document, line)}: “{_snippet(line.text)}” (a date on the cover)"
+                collector.add("issued", span, span.text, where, 4, "cover")
+                return
+
+
+def _latest_amendment(amendments: list[Amendment], collector: _Collector) -> None:
+    """The newest row of the amendment history dates the version in hand: the issue date when
+    the document gives none elsewhere."""
+    dated = [a for a in amendments if a.date is not None]
+    if dated:
+        latest = max(dated, key=lambda a: a.date.end)
+        where = f"the amendment history, latest row: “{_snippet(latest.date_text)}”"
+        collector.add("issued", latest.date, latest.date.text, where, 5, "amendment history")
+
+
+_TITLE_YEAR = re.compile(r"\s*[\(\[]?\b(?:19|20)\d{2}(?:\s*[/\-–]\s*(?:19|20)?\d{2})?\b[\)\]]?\s*$")
+_TITLE_TRAILER = re.compile(
+    r"(?i)\s*(?:[\(\[](?:updated|revised|reviewed|version|v\s?\d|issued|approved|draft|final)"
+    r"[^)\]]*[\)\]]|\s[-–—:|]\s*(?:updated|revised|reviewed|version|v\s?\d|issued|approved"
+    r"|draft|final)\b.*|\s+(?:v|version\s*)\d+(?:\.\d+)*|\s+(?:draft|final))\s*$"
+)
+
+
+def _clean_title(text: str) -> str:
+    title = re.sub(r"\s+", " ", plain(text)).strip(" .:-–|")
+    title = re.sub(r"(?i)^microsoft\s+word\s*-\s*", "", title)
+    title = re.sub(r"(?i)\.(?:docx?|pdf|txt|md)$", "", title)
+    for _ in range(3):
+        shorter = _TITLE_TRAILER.sub("", _TITLE_YEAR.sub("", title)).strip(" .:-–|,")
+        if shorter == title:
+            break
+        title = shorter
+    title = re.sub(r"^(?:19|20)\d{2}(?:\s*[/\-–]\s*\d{2,4})?\s+", "", title)
+    letters = re.sub(r"[^A-Za-z]", "", title)
+    if letters and (letters.isupper() or letters.islower()):
+        title = smart_title(title)
+    return title
+
+
+# fmt: off
+_GENERIC_TITLE_WORDS = frozenset((
+    "policy", "policies", "procedure", "procedures", "and", "the", "our", "trust", "academy",
+    "school", "statement", "document", "documents", "guidance", "handbook", "manual", "of", "for",
+))
+# fmt: on
+
+
+def _names_a_subject(text: str) -> bool:
+    """ "Policies and Procedures" or "Trust Policy" name no policy in particular."""
+    words = re.findall(r"[a-z]+", text.lower())
+    return any(word not in _GENERIC_TITLE_WORDS for word in words)
+
+
+def _looks_like_title(text: str) -> bool:
+    words = text.split()
+    return _names_a_subject(text) and (
+        1 <= len(words) <= 14
+        and bool(_POLICY_WORD.search(text))
+        and not text.rstrip().endswith((".", ",", ";"))
+        and ":" not in text
+        and text[:1].isupper()
+        and not re.search(r"\.{3,}|\s\d{1,3}$", text)
+        and not re.match(r"(?i)^(?:this|the|these|our|all|it|in|see|contents)\b", text)
+    )
+
+
+def _title_candidates(document, lines, consumed, collector) -> None:
+    front = _front_lines(lines, consumed, 40)
+    for index, line in front:
+        if index in consumed or line.cells:
+            continue
+        if line.style in ("title", "heading") and _looks_like_title(line.text):
+            where = f"{_where(document, line)}: “{_snippet(line.text)}” (the document's heading)"
+            collector.add("title", _clean_title(line.text), line.text, where, 2, "heading")
+            break
+    for position, (index, line) in enumerate(front):
+        if index in consumed or line.cells:
+            continue
+        text = line.text
+        # a title set over two lines on a cover: "Child Protection" / "Policy 2025-26"
+        if position + 1 < len(front) and not _POLICY_WORD.search(text):
+            following = front[position + 1][1].text
+            if (
+                _POLICY_WORD.fullmatch(_clean_title(following).strip())
+                and len(text.split()) <= 8
+                and not labels.classify(text.rstrip(":"))
+            ):
+                text = f"{text} {following}"
+        if _looks_like_title(text):
+            where = f"{_where(document, line)}: “{_snippet(text)}” (a heading on the cover)"
+            collector.add("title", _clean_title(text), text, where, 3, "heading")
+            break
+    if document.metadata_title and _POLICY_WORD.search(document.metadata_title):
+        cleaned = _clean_title(document.metadata_title)
+        if cleaned:
+            collector.add(
+                "title", cleaned, document.metadata_title, "the file's properties", 4, "metadata"
+            )
+    stem = PurePath(document.file_name).stem
+    fallback = _clean_title(re.sub(r"[_\-]+", " ", stem))
+    collector.add("title", fallback or stem, stem, "the file name", 9, "file name")
+
+
+def _resolve_review_labels(collector: _Collector, ambiguous_orders: set[int]) -> None:
+    """ "Review date" means the next review, unless the document also gives an explicit next
+    review date or the date is not after the issue date: then it is the last review."""
+    nexts = collector.candidates.get("next_review", [])
+    ambiguous = [f for f in nexts if f.order in ambiguous_orders]
+    if not ambiguous:
+        return
+    explicit = [f for f in nexts if f.order not in ambiguous_orders and f.rank <= 1]
+    issued = min(
+        collector.candidates.get("issued", []), key=lambda f: (f.rank, f.order), default=None
+    )
+    for found in ambiguous:
+        is_last = bool(explicit) and found.value.end < min(f.value.start for f in explicit)
+        if issued is not None and found.value.end <= issued.value.end:
+            is_last = True
+        nexts.remove(found)
+        if is_last:
+            collector.candidates.setdefault("last_reviewed", []).append(found)
+        elif explicit:  # an explicit "Next review" says it better
+            nexts.append(
+                Found(found.value, found.text, found.where, found.rank + 1, found.order, found.how)
+            )
+        else:
+            nexts.append(found)
+
+
+def _choose(collector: _Collector, result: PolicyExtract) -> None:
+    for name, candidates in collector.candidates.items():
+        ordered = sorted(candidates, key=lambda f: (f.rank, f.order))
+        best = ordered[0]
+        result.found[name] = best
+        others = []
+        seen = {_same_key(best.value)}
+        for other in ordered[1:]:
+            key = _same_key(other.value)
+            if key not in seen and other.how != "file name":
+                seen.add(key)
+                others.append(other)
+        if others:
+            result.alternatives[name] = others
+
+
+def _same_key(value) -> object:
+    if isinstance(value, DateSpan):
+        return (value.start, value.end)
+    if isinstance(value, str):
+        return re.sub(r"[^a-z0-9]", "", value.lower())
+    return value
+
+
+def _alternative_notes(result: PolicyExtract) -> list[str]:
+    notes = []
+    for name in ("issued", "next_review", "owner", "title"):
+        chosen = result.found.get(name)
+        others = [
+            o for o in result.alternatives.get(name, []) if o.how not in ("metadata", "heading")
+        ]
+        if chosen is None or not others:
+            continue
+        shown = "; ".join(f"“{o.text}” ({o.where})" for o in others[:3])
+        notes.append(
+            f"{FIELD_NAMES[name]}: used “{chosen.text}” ({chosen.where}); the document also "
+            f"shows {shown}."
+        )
+    return notes

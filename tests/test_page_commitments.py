@@ -1,0 +1,210 @@
+"""The policy commitments page: every promise of the CSE policy with its clause, figures that are
+the metrics query's, target, RAG and trend; one academy; governors; a broken mapping file."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import DEMO_TODAY
+
+from safeguarding import commitments, database, metrics, metrics_definitions
+from safeguarding.paths import PROJECT_ROOT
+
+SUBHEADERS = [
+    "How each promise stands",
+    "§6 Roles and Responsibilities",
+    "§10 Staff Training",
+    "§15 Reporting and Referrals",
+    "§16 Providing Support",
+    "§17 Monitoring and Review",
+    "Term by term",
+    "Each academy against each promise",
+    "Every promise",
+]
+
+
+def figures(app) -> dict[str, dict]:
+    found = {}
+    for element in app.get("plotly_chart"):
+        spec = json.loads(element.proto.spec)
+        found[spec["layout"]["title"]["text"]] = spec
+    return found
+
+
+def figure_titled(app, starts: str) -> dict:
+    [spec] = [s for title, s in figures(app).items() if title.startswith(starts)]
+    return spec
+
+
+def trust_values(db, academies=None) -> dict[str, float]:
+    with database.reader(db) as con:
+        frame = metrics.compute(con, DEMO_TODAY, academies=academies)
+    trust = frame[frame.academy_code == "TRUST"]
+    return dict(zip(trust.metric, trust.value, strict=True))
+
+
+def scorecard_table(app):
+    [table] = [d.value for d in app.dataframe if "Clause text" in d.value.columns]
+    return table
+
+
+@pytest.fixture(scope="module")
+def cse():
+    return commitments.load(commitments.SHIPPED_DIR / "st-barts-cse.toml")
+
+
+def test_every_section_draws_without_error(page, cse):
+    app = page("pages/commitments.py")
+    assert not app.exception
+    assert app.title[0].value == "Policy commitments"
+    assert [s.value for s in app.subheader] == SUBHEADERS
+    assert len(app.get("plotly_chart")) == 3
+    # each clause quoted as the policy words it
+    quotes = " ".join(m.value for m in app.markdown)
+    for commitment in cse.commitments:
+        assert commitment.text in quotes
+    assert len(app.get("download_button")) == 1
+
+
+def test_tiles_and_table_are_the_metrics_query(page, demo_db, cse):
+    app = page("pages/commitments.py")
+    expected = trust_values(demo_db)
+    definitions = metrics_definitions.load()
+    tiles = {m.label: m.value for m in app.metric}
+    for metric_id in cse.metric_ids:
+        definition = definitions[metric_id]
+        shown = commitments.format_figure(expected[metric_id], definition.unit)
+        assert tiles[definition.label] == shown, metric_id
+    table = scorecard_table(app)
+    assert len(table) == sum(len(c.metrics) for c in cse.commitments)
+    feedback = table[table["Measure"] == definitions["csc_feedback_on_time_pct"].label].iloc[0]
+    assert feedback["Clause"] == "§15" and feedback["Target"] == "≥ 90%"
+    value = expected["csc_feedback_on_time_pct"]
+    assert (
+        feedback["RAG"]
+        == {"green": "On target", "amber": "Near target", "red": "Off target"}[
+            definitions["csc_feedback_on_time_pct"].rag(value)
+        ]
+    )
+    # a trend over terms for every measure
+    assert all(len(terms) >= 2 for terms in table["Terms"])
+    assert set(table["Trend"]) <= {
+        "↑ improving",
+        "↓ worsening",
+        "→ steady",
+        "not enough terms",
+    }
+
+
+def test_summary_counts_every_promise_once(page, cse):
+    app = page("pages/commitments.py")
+    counts = {m.label: m.value for m in app.metric if m.label.startswith("Promises")}
+    assert len(counts) == 4
+    total = sum(int(v.split(" of ")[0]) for v in counts.values())
+    assert total == len(cse.commitments)
+    assert all(v.endswith(f"of {len(cse.commitments)}") for v in counts.values())
+
+
+def test_scorecard_bars_are_the_percentages(page, demo_db):
+    app = page("pages/commitments.py")
+    expected = trust_values(demo_db)
+    definitions = metrics_definitions.load()
+    spec = figure_titled(app, "Each promise measured as a percentage")
+    bars, targets = spec["data"]
+    plotted = dict(zip(bars["y"], bars["x"], strict=True))
+    label = next(y for y in plotted if "Decisions recorded" in y)
+    assert plotted[label] == pytest.approx(expected["decision_recorded_pct"])
+    assert targets["x"][bars["y"].index(label)] == definitions["decision_recorded_pct"].green_at
+
+
+def test_academy_grid_has_each_academys_figures(page, demo_db):
+    app = page("pages/commitments.py")
+    [grid] = figure_titled(app, "Each academy against each promise")["data"]
+    with database.reader(demo_db) as con:
+        frame = metrics.compute(con, DEMO_TODAY)
+        names = dict(con.execute("select academy_code, academy_name from academies").fetchall())
+    oak = frame[(frame.academy_code == "OAK") & (frame.metric == "lado_on_time_pct")]
+    column = grid["x"].index("OAK")
+    row = next(i for i, y in enumerate(grid["y"]) if "LADO" in y)
+    cell = grid["text"][row][column]
+    assert cell.startswith(commitments.format_figure(oak.value.iloc[0], "%"))
+    assert names["OAK"] in grid["customdata"][row][column]
+    assert len(grid["x"]) == len(names) + 1  # and the total
+
+
+def test_the_policy_review_promise_shows_the_register(page):
+    app = page("pages/commitments.py")
+    [review] = [d.value for d in app.dataframe if "policy_title" in d.value.columns]
+    assert list(review["policy_title"]) == ["Trust Child Sexual Exploitation Policy"]
+    assert any("in date for review" in c.value or "overdue" in c.value for c in app.caption)
+
+
+def test_term_by_term_has_a_panel_per_measure(page, cse):
+    app = page("pages/commitments.py")
+    spec = figure_titled(app, "Term by term")
+    lines = [trace for trace in spec["data"] if trace.get("mode") == "lines+markers"]
+    assert len(lines) == len(cse.metric_ids)
+    assert lines[0]["x"][-1].endswith("*")  # the term to date
+
+
+def test_one_academy(page, demo_db):
+    app = page("pages/commitments.py", academy=["OAK"])
+    assert not app.exception
+    expected = trust_values(demo_db, ["OAK"])
+    label = metrics_definitions.load()["dsl_review_on_time_pct"].label
+    tiles = {m.label: m.value for m in app.metric}
+    assert tiles[label] == commitments.format_figure(expected["dsl_review_on_time_pct"], "%")
+    [grid] = figure_titled(app, "Each academy against each promise")["data"]
+    assert len(grid["x"]) == 2  # OAK and its total
+
+
+def test_an_as_of_date_before_any_data(page):
+    app = page("pages/commitments.py", as_of="2015-01-01")
+    assert not app.exception
+
+
+def _as_role(monkeypatch, db, role, academy=None):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("SAFEGUARDING_DB", str(db))
+    app = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
+    app.query_params["as_of"] = DEMO_TODAY.isoformat()
+    app.session_state["demo_role"] = role
+    if academy:
+        app.session_state["demo_academy"] = academy
+    app.run()
+    app.switch_page("pages/commitments.py")
+    app.run()
+    return app
+
+
+@pytest.mark.parametrize(("role", "academy"), [("governor", None), ("local_governor", "ELM")])
+def test_governors_see_figures_with_small_numbers_hidden(monkeypatch, demo_db, role, academy):
+    app = _as_role(monkeypatch, demo_db, role, academy)
+    assert not app.exception
+    table = scorecard_table(app)
+    assert len(table) > 0
+    # figures about children may be hidden; staff and policy figures never are
+    staff = table[table["Measure"] == "Staff safeguarding training in date"]
+    assert staff["Now"].iloc[0].endswith("%")
+
+
+def test_a_broken_mapping_file_is_reported_not_crashed(page, tmp_path, monkeypatch):
+    folder = tmp_path / "commitments"
+    folder.mkdir()
+    (folder / "cse.toml").write_text(
+        '[policy]\ntitle = "CSE"\npolicy_type = "child_sexual_exploitation"\n\n'
+        '[[commitments]]\nid = "x"\nclause = "1"\nheading = "H"\npromise = "P"\ntext = "T"\n'
+        'metrics = ["no_such_metric"]\n',
+        encoding="utf-8",
+    )
+    for name in ("standards.toml", "metrics.toml", "aliases.toml", "terms.toml"):
+        source = PROJECT_ROOT / "config" / name
+        if source.exists():
+            (tmp_path / name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setenv("SAFEGUARDING_CONFIG", str(tmp_path))
+    app = page("pages/commitments.py")
+    assert not app.exception
+    [error] = app.error
+    assert "cse.toml" in error.value and "'no_such_metric' is not a metric" in error.value
