@@ -1,6 +1,6 @@
--- Stages one academies (trust reference) export: one row per data row, typed, in the column
--- order of the academies table, with `faults` and `notes`.
--- Reads temp tables raw_upload and enum_labels.
+-- Stages academies (trust reference) exports (a batch: file_no tells which file): one row per data
+-- row, typed, in the column order of the academies table, with `faults` and `notes`. Reads temp
+-- tables raw_upload (text columns + file_no, line_no) and enum_labels.
 -- Parameters: $default_academy (the --academy, or null), $ingest_date (unused here)
 with source as (
     select
@@ -22,7 +22,7 @@ typed as (
 checked as (
     select
         *,
-        min(line_no) over (partition by academy_resolved) as key_first_line,
+        min(line_no) over (partition by file_no, academy_resolved) as key_first_line,
         only_faults([
             case when academy_given is not null and $default_academy is not null
                       and academy_given <> $default_academy
@@ -44,6 +44,7 @@ checked as (
 
 final as (
     select
+        file_no,
         line_no,
         academy_resolved as academy_code,
         clean(academy_name) as academy_name,

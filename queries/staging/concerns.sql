@@ -1,6 +1,6 @@
--- Stages one concerns export: one row per data row of the file, typed, in the column order of
--- the concerns table, with `faults` (quarantine reasons) and `notes` (warnings).
--- Reads temp tables raw_upload (text columns + line_no) and enum_labels.
+-- Stages concerns exports (a batch: file_no tells which file): one row per data row, typed, in the
+-- column order of the concerns table, with `faults` (quarantine reasons) and `notes` (warnings).
+-- Reads temp tables raw_upload (text columns + file_no, line_no) and enum_labels.
 -- Parameters: $default_academy (the --academy, or null), $ingest_date
 with source as (
     select
@@ -24,6 +24,13 @@ typed as (
         parse_timestamp(clean(incident_at)) as incident_at_ts,
         parse_timestamp(clean(dsl_reviewed_at)) as dsl_reviewed_at_ts,
         parse_timestamp(clean(closed_at)) as closed_at_ts,
+        parse_bool(clean(cse_flag)) as cse_flag_bool,
+        parse_bool(clean(decision_recorded)) as decision_recorded_bool,
+        parse_bool(clean(mentor_allocated)) as mentor_allocated_bool,
+        parse_bool(clean(looked_after)) as looked_after_bool,
+        parse_bool(clean(send)) as send_bool,
+        parse_bool(clean(child_protection_plan)) as child_protection_plan_bool,
+        parse_bool(clean(missing_episode)) as missing_episode_bool,
         known.academy_code is not null as academy_known
     from source
     left join labels as category_label
@@ -38,37 +45,40 @@ typed as (
 checked as (
     select
         *,
-        min(line_no) over (partition by academy_resolved, clean(concern_id)) as key_first_line,
+        min(line_no) over (
+            partition by file_no, academy_resolved, clean(concern_id)
+        ) as key_first_line,
         only_faults(academy_faults(academy_given, $default_academy, academy_resolved,
                                    academy_known) || [
             missing('concern_id', concern_id),
             missing('pupil_ref', pupil_ref),
             upn_in('pupil_ref', pupil_ref),
             missing('logged_at', logged_at),
-            bad_timestamp('logged_at', logged_at),
+            bad_timestamp('logged_at', logged_at, logged_at_ts),
             missing('category', category),
-            bad_timestamp('incident_at', incident_at),
+            bad_timestamp('incident_at', incident_at, incident_at_ts),
             before('logged_at', logged_at_ts, incident_at_ts, 'incident_at'),
             bad_int('year_group', year_group, -1, 14),
-            bad_bool('cse_flag', cse_flag),
-            bad_timestamp('dsl_reviewed_at', dsl_reviewed_at),
+            bad_bool('cse_flag', cse_flag, cse_flag_bool),
+            bad_timestamp('dsl_reviewed_at', dsl_reviewed_at, dsl_reviewed_at_ts),
             before('dsl_reviewed_at', dsl_reviewed_at_ts, logged_at_ts, 'logged_at'),
-            bad_bool('decision_recorded', decision_recorded),
+            bad_bool('decision_recorded', decision_recorded, decision_recorded_bool),
             bad_enum('outcome', outcome, outcome_value),
             bad_enum('status', status, status_value),
-            bad_timestamp('closed_at', closed_at),
+            bad_timestamp('closed_at', closed_at, closed_at_ts),
             before('closed_at', closed_at_ts, logged_at_ts, 'logged_at'),
-            bad_bool('mentor_allocated', mentor_allocated),
-            bad_bool('looked_after', looked_after),
-            bad_bool('send', send),
-            bad_bool('child_protection_plan', child_protection_plan),
-            bad_bool('missing_episode', missing_episode)
+            bad_bool('mentor_allocated', mentor_allocated, mentor_allocated_bool),
+            bad_bool('looked_after', looked_after, looked_after_bool),
+            bad_bool('send', send, send_bool),
+            bad_bool('child_protection_plan', child_protection_plan, child_protection_plan_bool),
+            bad_bool('missing_episode', missing_episode, missing_episode_bool)
         ]) as row_faults
     from typed
 ),
 
 final as (
     select
+        file_no,
         line_no,
         academy_resolved as academy_code,
         clean(concern_id) as concern_id,
@@ -80,17 +90,17 @@ final as (
         parse_int(clean(year_group)) as year_group,
         -- a CSE-category concern is CSE whatever the flag says (SPEC §2)
         case when category_value = 'child_sexual_exploitation' then true
-             else parse_bool(clean(cse_flag)) end as cse_flag,
+             else cse_flag_bool end as cse_flag,
         dsl_reviewed_at_ts as dsl_reviewed_at,
-        parse_bool(clean(decision_recorded)) as decision_recorded,
+        decision_recorded_bool as decision_recorded,
         outcome_value as outcome,
         coalesce(status_value, 'open') as status,
         closed_at_ts as closed_at,
-        parse_bool(clean(mentor_allocated)) as mentor_allocated,
-        parse_bool(clean(looked_after)) as looked_after,
-        parse_bool(clean(send)) as send,
-        parse_bool(clean(child_protection_plan)) as child_protection_plan,
-        parse_bool(clean(missing_episode)) as missing_episode,
+        mentor_allocated_bool as mentor_allocated,
+        looked_after_bool as looked_after,
+        send_bool as send,
+        child_protection_plan_bool as child_protection_plan,
+        missing_episode_bool as missing_episode,
         only_faults(row_faults || [
             duplicate_key(case when clean(concern_id) is not null then key_first_line end, line_no)
         ]) as faults,

@@ -1,6 +1,7 @@
--- Stages one policy register export: one row per data row of the file, typed, in the column
--- order of the policies table, with `faults` (quarantine reasons) and `notes` (warnings).
--- Reads temp tables raw_upload, enum_labels and policy_type_patterns.
+-- Stages policy register exports (a batch: file_no tells which file): one row per data row, typed,
+-- in the column order of the policies table, with `faults` (quarantine reasons) and `notes`
+-- (warnings). Reads temp tables raw_upload (text columns + file_no, line_no), enum_labels and
+-- policy_type_patterns.
 -- Parameters: $default_academy (the --academy, or null)
 with source as (
     select
@@ -13,10 +14,10 @@ with source as (
 
 derived_types as (
     -- the first title pattern that matches, for rows that leave policy_type blank
-    select line_no, arg_min(patterns.policy_type, patterns.priority) as policy_type
+    select file_no, line_no, arg_min(patterns.policy_type, patterns.priority) as policy_type
     from source
     inner join policy_type_patterns as patterns on contains(source.title_key, patterns.pattern)
-    group by line_no
+    group by file_no, line_no
 ),
 
 typed as (
@@ -29,34 +30,37 @@ typed as (
         parse_timestamp(clean(issued_on))::date as issued_date,
         coalesce(parse_int(clean(review_cycle_months)), 12) as cycle_months,
         -- trust-wide policies are registered under TRUST and apply to every academy
+        parse_bool(clean(published_on_website)) as published_on_website_bool,
         known.academy_code is not null or source.academy_resolved = 'TRUST' as academy_known
     from source
     left join enum_labels as type_label
         on type_label.domain = 'policy_type' and type_label.label_key = label_key(policy_type)
-    left join derived_types on derived_types.line_no = source.line_no
+    left join derived_types
+        on derived_types.file_no = source.file_no and derived_types.line_no = source.line_no
     left join academies as known on known.academy_code = source.academy_resolved
 ),
 
 checked as (
     select
         *,
-        min(line_no) over (partition by academy_resolved, title_key) as key_first_line,
+        min(line_no) over (partition by file_no, academy_resolved, title_key) as key_first_line,
         only_faults(academy_faults(academy_given, $default_academy, academy_resolved,
                                    academy_known) || [
             missing('policy_title', policy_title),
             bad_enum('policy_type', policy_type, policy_type_value),
-            bad_timestamp('last_reviewed_on', last_reviewed_on),
-            bad_timestamp('next_review_on', next_review_on),
+            bad_timestamp('last_reviewed_on', last_reviewed_on, last_reviewed_date),
+            bad_timestamp('next_review_on', next_review_on, next_review_date),
             bad_int('review_cycle_months', review_cycle_months, 1, 600),
-            bad_timestamp('issued_on', issued_on),
+            bad_timestamp('issued_on', issued_on, issued_date),
             bad_int('kcsie_edition_referenced', kcsie_edition_referenced, 1990, 2100),
-            bad_bool('published_on_website', published_on_website)
+            bad_bool('published_on_website', published_on_website, published_on_website_bool)
         ]) as row_faults
     from typed
 ),
 
 final as (
     select
+        file_no,
         line_no,
         academy_resolved as academy_code,
         title_key as policy_key,
@@ -72,7 +76,7 @@ final as (
         clean(approved_by) as approved_by,
         issued_date as issued_on,
         parse_int(clean(kcsie_edition_referenced)) as kcsie_edition_referenced,
-        parse_bool(clean(published_on_website)) as published_on_website,
+        published_on_website_bool as published_on_website,
         only_faults(row_faults || [
             duplicate_key(case when title_key <> '' then key_first_line end, line_no)
         ]) as faults,

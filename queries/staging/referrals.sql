@@ -1,6 +1,6 @@
--- Stages one referrals export: one row per data row of the file, typed, in the column order of
--- the referrals table, with `faults` (quarantine reasons) and `notes` (warnings).
--- Reads temp tables raw_upload (text columns + line_no) and enum_labels.
+-- Stages referrals exports (a batch: file_no tells which file): one row per data row, typed, in the
+-- column order of the referrals table, with `faults` (quarantine reasons) and `notes` (warnings).
+-- Reads temp tables raw_upload (text columns + file_no, line_no) and enum_labels.
 -- Parameters: $default_academy (the --academy, or null)
 with source as (
     select
@@ -20,6 +20,7 @@ typed as (
         parse_timestamp(clean(feedback_at)) as feedback_at_ts,
         parse_timestamp(clean(followed_up_at)) as followed_up_at_ts,
         parse_timestamp(clean(escalated_at)) as escalated_at_ts,
+        parse_bool(clean(immediate_danger)) as immediate_danger_bool,
         known.academy_code is not null as academy_known
     from source
     left join enum_labels as agency_label
@@ -32,14 +33,16 @@ typed as (
 checked as (
     select
         *,
-        min(line_no) over (partition by academy_resolved, clean(referral_id)) as key_first_line,
+        min(line_no) over (
+            partition by file_no, academy_resolved, clean(referral_id)
+        ) as key_first_line,
         only_faults(academy_faults(academy_given, $default_academy, academy_resolved,
                                    academy_known) || [
             missing('referral_id', referral_id),
             missing('agency', agency),
             bad_enum('agency', agency, agency_value),
             missing('referred_at', referred_at),
-            bad_timestamp('referred_at', referred_at),
+            bad_timestamp('referred_at', referred_at, referred_at_ts),
             upn_in('pupil_ref', pupil_ref),
             case when agency_value is not null and agency_value <> 'lado'
                       and clean(pupil_ref) is null
@@ -47,16 +50,16 @@ checked as (
                            || agency_value) end,
             case when agency_value = 'lado' and clean(allegation_at) is null
                 then fault('allegation_at', 'allegation_at is required for a LADO referral') end,
-            bad_timestamp('allegation_at', allegation_at),
+            bad_timestamp('allegation_at', allegation_at, allegation_at_ts),
             case when allegation_at_ts > referred_at_ts
                 then fault('allegation_at', 'allegation_at is after referred_at') end,
-            bad_bool('immediate_danger', immediate_danger),
-            bad_timestamp('feedback_at', feedback_at),
+            bad_bool('immediate_danger', immediate_danger, immediate_danger_bool),
+            bad_timestamp('feedback_at', feedback_at, feedback_at_ts),
             before('feedback_at', feedback_at_ts, referred_at_ts, 'referred_at'),
             bad_enum('decision', decision, decision_value),
-            bad_timestamp('followed_up_at', followed_up_at),
+            bad_timestamp('followed_up_at', followed_up_at, followed_up_at_ts),
             before('followed_up_at', followed_up_at_ts, referred_at_ts, 'referred_at'),
-            bad_timestamp('escalated_at', escalated_at),
+            bad_timestamp('escalated_at', escalated_at, escalated_at_ts),
             before('escalated_at', escalated_at_ts, referred_at_ts, 'referred_at')
         ]) as row_faults
     from typed
@@ -64,6 +67,7 @@ checked as (
 
 final as (
     select
+        file_no,
         line_no,
         academy_resolved as academy_code,
         clean(referral_id) as referral_id,
@@ -72,7 +76,7 @@ final as (
         clean(concern_id) as concern_id,
         clean(pupil_ref) as pupil_ref,
         allegation_at_ts as allegation_at,
-        parse_bool(clean(immediate_danger)) as immediate_danger,
+        immediate_danger_bool as immediate_danger,
         feedback_at_ts as feedback_at,
         decision_value as decision,
         followed_up_at_ts as followed_up_at,

@@ -1,6 +1,6 @@
--- Stages one staff export: one row per data row of the file, typed, in the column order of
--- the staff table, with `faults` (quarantine reasons) and `notes` (warnings).
--- Reads temp tables raw_upload (text columns + line_no) and enum_labels.
+-- Stages staff exports (a batch: file_no tells which file): one row per data row, typed, in the
+-- column order of the staff table, with `faults` (quarantine reasons) and `notes` (warnings). Reads
+-- temp tables raw_upload (text columns + file_no, line_no) and enum_labels.
 -- Parameters: $default_academy (the --academy, or null)
 with source as (
     select
@@ -17,6 +17,7 @@ typed as (
         safeguarding_role_label.value as safeguarding_role_value,
         parse_timestamp(clean(start_date))::date as start_date_on,
         parse_timestamp(clean(leave_date))::date as leave_date_on,
+        parse_bool(clean(works_with_children)) as works_with_children_bool,
         known.academy_code is not null as academy_known
     from source
     left join enum_labels as role_label
@@ -30,7 +31,9 @@ typed as (
 checked as (
     select
         *,
-        min(line_no) over (partition by academy_resolved, clean(staff_ref)) as key_first_line,
+        min(line_no) over (
+            partition by file_no, academy_resolved, clean(staff_ref)
+        ) as key_first_line,
         only_faults(academy_faults(academy_given, $default_academy, academy_resolved,
                                    academy_known) || [
             missing('staff_ref', staff_ref),
@@ -38,10 +41,10 @@ checked as (
             missing('role', role),
             bad_enum('role', role, role_value),
             bad_enum('safeguarding_role', safeguarding_role, safeguarding_role_value),
-            bad_bool('works_with_children', works_with_children),
+            bad_bool('works_with_children', works_with_children, works_with_children_bool),
             missing('start_date', start_date),
-            bad_timestamp('start_date', start_date),
-            bad_timestamp('leave_date', leave_date),
+            bad_timestamp('start_date', start_date, start_date_on),
+            bad_timestamp('leave_date', leave_date, leave_date_on),
             before('leave_date', leave_date_on, start_date_on, 'start_date')
         ]) as row_faults
     from typed
@@ -49,13 +52,14 @@ checked as (
 
 final as (
     select
+        file_no,
         line_no,
         academy_resolved as academy_code,
         clean(staff_ref) as staff_ref,
         role_value as role,
         coalesce(safeguarding_role_value, 'none') as safeguarding_role,
         -- blank means yes, except for governors and trustees (SPEC §2)
-        coalesce(parse_bool(clean(works_with_children)),
+        coalesce(works_with_children_bool,
                  role_value not in ('governor', 'trustee')) as works_with_children,
         start_date_on as start_date,
         leave_date_on as leave_date,

@@ -1,6 +1,6 @@
--- Stages one training export: one row per data row of the file, typed, in the column order of
--- the training table, with `faults` (quarantine reasons) and `notes` (warnings).
--- Reads temp tables raw_upload (text columns + line_no) and enum_labels.
+-- Stages training exports (a batch: file_no tells which file): one row per data row, typed, in the
+-- column order of the training table, with `faults` (quarantine reasons) and `notes` (warnings).
+-- Reads temp tables raw_upload (text columns + file_no, line_no) and enum_labels.
 -- Parameters: $default_academy (the --academy, or null), $ingest_date
 with source as (
     select
@@ -26,7 +26,8 @@ checked as (
     select
         *,
         min(line_no) over (
-            partition by academy_resolved, clean(staff_ref), course_value, completed_on_date
+            partition by file_no, academy_resolved, clean(staff_ref), course_value,
+                completed_on_date
         ) as key_first_line,
         only_faults(academy_faults(academy_given, $default_academy, academy_resolved,
                                    academy_known) || [
@@ -35,7 +36,7 @@ checked as (
             missing('course', course),
             bad_enum('course', course, course_value),
             missing('completed_on', completed_on),
-            bad_timestamp('completed_on', completed_on),
+            bad_timestamp('completed_on', completed_on, completed_on_date),
             case when completed_on_date > $ingest_date
                 then fault('completed_on', 'completed_on is in the future') end,
             bad_int('kcsie_edition', kcsie_edition, 1990, 2100),
@@ -47,6 +48,7 @@ checked as (
 
 final as (
     select
+        file_no,
         line_no,
         academy_resolved as academy_code,
         clean(staff_ref) as staff_ref,

@@ -8,6 +8,8 @@ identifier, never a value.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
 
 from safeguarding.contract import normalise_label
 
@@ -97,7 +99,11 @@ def identifying_header(header: str) -> str | None:
     return next((word for word in IDENTIFYING_HEADER_WORDS if word in key), None)
 
 
-def identifier_kind(values: list[str | None]) -> str | None:
+# Every detector needs a digit or an "@" (as re's \d sees digits): a value with neither is none.
+_MAYBE_IDENTIFIER = re.compile(r"[\d@]")
+
+
+def identifier_kind(values: Iterable[str | None]) -> str | None:
     """The kind of identifier more than half of the first 1,000 non-blank values look like."""
     sample = []
     for value in values:
@@ -107,7 +113,11 @@ def identifier_kind(values: list[str | None]) -> str | None:
                 break
     if not sample:
         return None
+    # Each distinct value is judged once; values that no detector can match are skipped.
+    candidates = Counter(v for v in sample if _MAYBE_IDENTIFIER.search(v))
+    if sum(candidates.values()) * 2 <= len(sample):
+        return None
     for kind, looks_like in DETECTORS:
-        if sum(1 for v in sample if looks_like(v)) * 2 > len(sample):
+        if sum(n for v, n in candidates.items() if looks_like(v)) * 2 > len(sample):
             return kind
     return None

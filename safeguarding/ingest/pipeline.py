@@ -24,7 +24,14 @@ from safeguarding.ingest.aliases import Aliases, load_aliases
 from safeguarding.ingest.errors import FileRefused
 from safeguarding.ingest.headers import ANONYMISE_HINT, map_headers
 from safeguarding.ingest.identifiers import identifier_kind
-from safeguarding.ingest.reading import Progress, RawTable, read_export
+from safeguarding.ingest.reading import Progress, RawTable, SimpleCsv, read_export
+
+# A batch stages at most this many rows at once (memory stays bounded; more than one DuckDB row
+# group, 122,880 rows, so both threads of a 2-core machine share the work).
+BATCH_ROWS = 250_000
+# The rows whose values are sampled for real identifiers (identifiers.identifier_kind then
+# takes the first 1,000 non-blank values of each column among them).
+IDENTIFIER_SAMPLE_ROWS = 5000
 
 NOTE_MESSAGES = {
     "unknown_category": (
@@ -94,18 +101,23 @@ def ingest_files(
         today=today or dt.date.today(),
         aliases=aliases,
     )
-    results = []
+    results: list[FileResult | None] = [None] * len(uploads)
+    db_path = database.resolve_db_path(db)
+    # Where a simple CSV is written for DuckDB to read (the uploaded bytes, so exactly what was
+    # hashed), beside the database: a leftover is removed by the next writer like its scratch.
+    csv_path = db_path.with_name(f"{db_path.name}.writing-{os.getpid()}.upload.csv")
     with database.writer(db, wait_seconds=wait_seconds, after_write=refresh_calendar) as con:
         _create_session_objects(con, aliases)
-        for upload in uploads:
+        batch = _Batch(con, context, results)
+        for file_no, upload in enumerate(uploads):
 
             def report(fraction: float, stage: str, name=upload.name) -> None:
                 if progress:
                     progress(name, fraction, stage)
 
-            results.append(_ingest_one(con, upload, context, report))
-            report(1.0, "done")
-    return results
+            _prepare(con, batch, file_no, upload, report, csv_path)
+        batch.flush()
+    return results  # type: ignore[return-value]  # every entry is filled in
 
 
 @dataclass(frozen=True)
@@ -125,6 +137,7 @@ def _os_user() -> str:
 
 
 def _create_session_objects(con: duckdb.DuckDBPyConnection, aliases: Aliases) -> None:
+    con.execute(sql.load("load/writer_settings"))
     con.execute(sql.load("staging/macros"))
     labels = pa.table(
         {
@@ -151,14 +164,144 @@ def _create_session_objects(con: duckdb.DuckDBPyConnection, aliases: Aliases) ->
     con.unregister("policy_type_patterns_source")
 
 
-def _ingest_one(con, upload: Upload, context: _Context, report: Progress) -> FileResult:
+@dataclass(frozen=True)
+class _InDatabase:
+    """A SimpleCsv that DuckDB has read into temp table csv_upload (blank lines in csv_blank)."""
+
+    headers: list[str]
+    rows: int
+
+
+@dataclass
+class _Ready:
+    """A file that passed every whole-file check, its rows in raw_upload, waiting for its batch
+    to be staged and loaded."""
+
+    file_no: int
+    upload: Upload
+    sha256: str
+    result: FileResult
+    ragged: list[tuple[int, int, int]]
+    report: Progress
+
+
+class _Batch:
+    """Files of one dataset, next to each other in the upload order, staged by one query (one
+    plan, and DuckDB's threads share the rows) and then loaded one by one, each in its own
+    transaction, in order. Staging reads no table that loading these files changes (only the
+    academies reference, and academies files are never batched with others), so the result
+    is the same as staging each file just before loading it."""
+
+    def __init__(self, con, context: _Context, results: list[FileResult | None]):
+        self.con, self.context, self.results = con, context, results
+        self.dataset: str | None = None
+        self.files: list[_Ready] = []
+        self.rows = 0
+
+    def room_for(self, dataset: str, rows: int) -> bool:
+        if not self.files:
+            return True
+        return dataset == self.dataset != "academies" and self.rows + rows <= BATCH_ROWS
+
+    def add(self, ready: _Ready, dataset: str, columns: dict[int, str], table) -> None:
+        if not self.files:
+            self.dataset = dataset
+            _new_raw_upload(self.con, dataset)
+        _append_rows(self.con, ready.file_no, table, dataset, columns)
+        self.files.append(ready)
+        self.rows += table.rows if isinstance(table, _InDatabase) else len(table.rows)
+        if dataset == "academies":
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.files:
+            return
+        files, dataset = self.files, self.dataset
+        self.files, self.dataset, self.rows = [], None, 0
+        try:
+            try:
+                _stage(self.con, dataset, self.context)
+                staged = True
+            except Exception:
+                if os.environ.get("SAFEGUARDING_DEBUG"):
+                    raise
+                staged = False
+            for ready in files:
+                if not staged:
+                    # Stage the files one at a time, so that only the one that fails is refused.
+                    try:
+                        self.con.execute(
+                            sql.load("load/raw_upload_one_file"), {"file_no": ready.file_no}
+                        )
+                        _stage(self.con, dataset, self.context, source="raw_upload_one_file")
+                    except Exception as exc:
+                        if os.environ.get("SAFEGUARDING_DEBUG"):
+                            raise
+                        self.refused_unexpectedly(ready, exc)
+                        continue
+                self._load_one(ready, dataset)
+        finally:
+            _drop_temp_tables(self.con, _BATCH_TABLES)
+
+    def _load_one(self, ready: _Ready, dataset: str) -> None:
+        con, context, result = self.con, self.context, ready.result
+        ready.report(0.6, "checking")
+        con.execute("begin")
+        try:
+            con.execute(sql.load("load/staged_file"), {"file_no": ready.file_no})
+            if ready.ragged:
+                _add_ragged_rows(con, ready.ragged)
+            ingest_id = con.execute("select nextval('ingest_id_seq')").fetchone()[0]
+            academy = _load(con, result, dataset, ingest_id, context.academy)
+            times_loaded = con.execute(
+                sql.load("load/previously_loaded"),
+                {"sha256": ready.sha256, "dataset": result.dataset},
+            ).fetchone()[0]
+            result.status = "unchanged" if times_loaded and result.rows_changed == 0 else "loaded"
+            _log(con, result, ready.sha256, context, academy=academy, ingest_id=ingest_id)
+            con.execute("commit")
+        except Exception as exc:
+            con.execute("rollback")
+            if os.environ.get("SAFEGUARDING_DEBUG"):
+                raise
+            self.refused_unexpectedly(ready, exc)
+            return
+        self.results[ready.file_no] = result
+        ready.report(1.0, "done")
+
+    def refused_unexpectedly(self, ready: _Ready, exc: Exception) -> None:
+        name = ready.upload.name
+        # Only the error's type: database messages can quote the values that broke them.
+        result = FileResult(name, status="refused", dataset=ready.result.dataset)
+        result.message = (
+            f"{name}: refused, an unexpected error stopped the load "
+            f"({type(exc).__name__}); nothing from this file was stored. Fix: report this to "
+            "the dashboard's maintainers with the file's name (not the file)."
+        )
+        _log(self.con, result, ready.sha256, self.context, academy=self.context.academy)
+        self.results[ready.file_no] = result
+        ready.report(1.0, "done")
+
+
+def _prepare(
+    con, batch: _Batch, file_no: int, upload: Upload, report: Progress, csv_path: Path
+) -> None:
+    """Read and check one file: refused (logged now, after the files before it), or its rows
+    added to the batch."""
+    context = batch.context
     sha256 = hashlib.sha256(upload.data).hexdigest()
     result = FileResult(upload.name, status="refused")
     try:
-        table = read_export(Path(upload.name), upload.data, context.dataset, report)
+        path = Path(upload.name)
+        table = read_export(path, upload.data, context.dataset, report, simple=True)
         header_map = map_headers(table.headers, context.aliases, context.dataset)
         result.dataset = header_map.dataset
-        _refuse_identifying_values(table)
+        if isinstance(table, SimpleCsv):
+            # The same headers either way: a simple CSV's header is its first line.
+            table = _read_in_database(con, table, header_map.columns, csv_path) or read_export(
+                path, upload.data, context.dataset, report
+            )
+        _refuse_identifying_values(con, table)
         if (
             "academy_code" not in header_map.columns.values()
             and not context.academy
@@ -169,50 +312,92 @@ def _ingest_one(con, upload: Upload, context: _Context, report: Progress) -> Fil
                 "add an academy_code column, or load it with --academy CODE.",
             )
     except FileRefused as refusal:
+        _drop_temp_tables(con, _READ_TABLES)
+        batch.flush()  # the files before this one are logged before it
         result.message = refusal.message(upload.name)
         result.rows_read = 0
         _log(con, result, sha256, context, academy=context.academy)
-        return result
+        batch.results[file_no] = result
+        report(1.0, "done")
+        return
 
     if header_map.extra:
         result.warnings.append(
             f"{len(header_map.extra)} column(s) are not in the contract and were not stored: "
             + ", ".join(repr(h) for h in header_map.extra)
         )
-    report(0.6, "checking")
-    con.execute("begin")
+    rows = table.rows if isinstance(table, _InDatabase) else len(table.rows)
+    if not batch.room_for(header_map.dataset, rows):
+        batch.flush()
+    ragged = [] if isinstance(table, _InDatabase) else table.ragged
+    ready = _Ready(file_no, upload, sha256, result, ragged, report)
     try:
-        _stage(con, table, header_map.dataset, header_map.columns, context)
-        ingest_id = con.execute("select nextval('ingest_id_seq')").fetchone()[0]
-        academy = _load(con, result, header_map.dataset, ingest_id, context.academy)
-        times_loaded = con.execute(
-            sql.load("load/previously_loaded"), {"sha256": sha256, "dataset": result.dataset}
-        ).fetchone()[0]
-        result.status = "unchanged" if times_loaded and result.rows_changed == 0 else "loaded"
-        _log(con, result, sha256, context, academy=academy, ingest_id=ingest_id)
-        con.execute("commit")
+        batch.add(ready, header_map.dataset, header_map.columns, table)
     except Exception as exc:
-        con.execute("rollback")
         if os.environ.get("SAFEGUARDING_DEBUG"):
             raise
-        # Only the error's type: database messages can quote the values that broke them.
-        result = FileResult(upload.name, status="refused", dataset=result.dataset)
-        result.message = (
-            f"{upload.name}: refused, an unexpected error stopped the load "
-            f"({type(exc).__name__}); nothing from this file was stored. Fix: report this to "
-            "the dashboard's maintainers with the file's name (not the file)."
-        )
-        _log(con, result, sha256, context, academy=context.academy)
+        batch.flush()  # its rows were not added; the files before it are logged before it
+        batch.refused_unexpectedly(ready, exc)
     finally:
-        for temp in ("raw_upload", "staged", "staged_ok", "ragged_source"):
-            con.execute(f"drop table if exists {temp}")
-    return result
+        _drop_temp_tables(con, _READ_TABLES)
 
 
-def _refuse_identifying_values(table: RawTable) -> None:
+_READ_TABLES = ("csv_upload", "csv_blank")
+# Per-file tables (staged, staged_ok, ragged_source) are replaced by the next file's and dropped
+# with the batch's.
+_BATCH_TABLES = (
+    "raw_upload",
+    "raw_upload_one_file",
+    "staged_batch",
+    "staged",
+    "staged_ok",
+    "ragged_source",
+)
+
+
+def _drop_temp_tables(con, tables) -> None:
+    for temp in tables:
+        con.execute(f"drop table if exists {temp}")
+
+
+def _read_in_database(
+    con, simple: SimpleCsv, columns: dict[int, str], csv_path: Path
+) -> _InDatabase | None:
+    """DuckDB reads the file: contract columns by their names, others as _x<position>. None
+    (and nothing left behind) when DuckDB's strict reader fails, e.g. on a ragged line, or does
+    not see one row per line: the caller then reads the file in Python."""
+    names = [columns.get(position, f"_x{position}") for position in range(len(simple.headers))]
+    try:
+        csv_path.write_bytes(simple.data)
+        con.execute(
+            sql.load("load/csv_upload"),
+            {"path": str(csv_path), "columns": dict.fromkeys(names, "VARCHAR")},
+        )
+        con.execute(sql.load("load/csv_upload_blank"))
+        lines_read, blank_lines = con.execute(sql.load("load/csv_upload_lines")).fetchone()
+    except duckdb.Error:
+        lines_read, blank_lines = None, 0
+    finally:
+        csv_path.unlink(missing_ok=True)
+    if lines_read != simple.data_lines:
+        _drop_temp_tables(con, _READ_TABLES)
+        return None
+    return _InDatabase(simple.headers, lines_read - blank_lines)
+
+
+def _refuse_identifying_values(con, table: RawTable | _InDatabase) -> None:
+    if isinstance(table, _InDatabase):
+        sample = con.execute(
+            sql.load("load/csv_upload_sample"), {"limit": IDENTIFIER_SAMPLE_ROWS}
+        ).fetchnumpy()  # column by column, in header order; nulls masked
+        by_column = [column.tolist() for column in sample.values()]  # masked -> None
+    else:
+        rows = table.rows[:IDENTIFIER_SAMPLE_ROWS]
+        by_column = list(zip(*rows, strict=True)) if rows else []
+    if not by_column or not len(by_column[0]):
+        return
     for position, header in enumerate(table.headers):
-        values = [row[position] for row in table.rows[:5000]]
-        kind = identifier_kind(values)
+        kind = identifier_kind(by_column[position])
         if kind:
             raise FileRefused(
                 f"column {position + 1} ({header!r}) holds {kind}; real identifiers must never "
@@ -221,31 +406,69 @@ def _refuse_identifying_values(table: RawTable) -> None:
             )
 
 
-def _stage(con, table: RawTable, dataset: str, columns: dict[int, str], context: _Context):
-    arrays = {"line_no": pa.array(table.line_numbers, pa.int32())}
+def _new_raw_upload(con, dataset: str) -> None:
+    """An empty raw_upload for a batch of the dataset: file_no, line_no and every contract
+    column as text (a column a file lacks stays null)."""
+    columns = {"file_no": pa.array([], pa.int32()), "line_no": pa.array([], pa.int32())}
+    for column in CONTRACT[dataset].column_names:
+        columns[column] = pa.array([], pa.string())
+    con.register("raw_upload_source", pa.table(columns))
+    con.execute("create or replace temp table raw_upload as select * from raw_upload_source")
+    con.unregister("raw_upload_source")
+
+
+def _append_rows(
+    con, file_no: int, table: RawTable | _InDatabase, dataset: str, columns: dict[int, str]
+) -> None:
+    if isinstance(table, _InDatabase):
+        con.execute(sql.load("load/csv_upload_rows"), {"file_no": file_no})
+        return
+    count = len(table.rows)
+    by_position = list(zip(*table.rows, strict=True)) if count else []
+    arrays = {
+        "file_no": pa.array([file_no] * count, pa.int32()),
+        "line_no": pa.array(table.line_numbers, pa.int32()),
+    }
     by_column = {column: position for position, column in columns.items()}
     for column in CONTRACT[dataset].column_names:
         position = by_column.get(column)
-        if position is None:
-            arrays[column] = pa.nulls(len(table.rows), pa.string())
+        if position is None or not count:
+            arrays[column] = pa.nulls(count, pa.string())
         else:
-            arrays[column] = pa.array([row[position] for row in table.rows], pa.string())
+            arrays[column] = pa.array(by_position[position], pa.string())
     con.register("raw_upload_source", pa.table(arrays))
-    con.execute("create or replace temp table raw_upload as select * from raw_upload_source")
+    con.execute("insert into raw_upload by name select * from raw_upload_source")
     con.unregister("raw_upload_source")
+
+
+def _stage(con, dataset: str, context: _Context, source: str = "raw_upload") -> None:
+    """staged_batch: the staging query over the batch's rows (raw_upload, or the one file's
+    rows in raw_upload_one_file, put in raw_upload's place)."""
     staging = sql.load(f"staging/{dataset}")
-    con.execute(
-        "create or replace temp table staged as " + staging,
-        sql.params_for(staging, {"default_academy": context.academy, "ingest_date": context.today}),
-    )
-    ragged = pa.table(
+    parameters = {"default_academy": context.academy, "ingest_date": context.today}
+    if source != "raw_upload":
+        con.execute("alter table raw_upload rename to raw_upload_batch")
+        con.execute(f"alter table {source} rename to raw_upload")
+    try:
+        con.execute(
+            "create or replace temp table staged_batch as " + staging,
+            sql.params_for(staging, parameters),
+        )
+    finally:
+        if source != "raw_upload":
+            con.execute(f"alter table raw_upload rename to {source}")
+            con.execute("alter table raw_upload_batch rename to raw_upload")
+
+
+def _add_ragged_rows(con, ragged: list[tuple[int, int, int]]) -> None:
+    table = pa.table(
         {
-            "line_no": pa.array([r[0] for r in table.ragged], pa.int32()),
-            "fields": pa.array([r[1] for r in table.ragged], pa.int32()),
-            "expected": pa.array([r[2] for r in table.ragged], pa.int32()),
+            "line_no": pa.array([r[0] for r in ragged], pa.int32()),
+            "fields": pa.array([r[1] for r in ragged], pa.int32()),
+            "expected": pa.array([r[2] for r in ragged], pa.int32()),
         }
     )
-    con.register("ragged_source_arrow", ragged)
+    con.register("ragged_source_arrow", table)
     con.execute("create or replace temp table ragged_source as select * from ragged_source_arrow")
     con.unregister("ragged_source_arrow")
     con.execute(sql.load("load/ragged_rows"))

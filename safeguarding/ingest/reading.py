@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,8 +22,24 @@ from safeguarding.ingest.errors import FileRefused
 MAX_FILE_BYTES = 250 * 1024 * 1024
 _PROGRESS_EVERY = 20_000
 _CONTROL_CHARS = {chr(c) for c in range(32)} - {"\t", "\n", "\r"}
+_CONTROL_CHAR = re.compile("[" + re.escape("".join(sorted(_CONTROL_CHARS))) + "]")
+# A field in quotes, whole, on one line: what a simple CSV may quote (see _simple_csv).
+_QUOTED_FIELD = re.compile(r'(?m)(?:^|(?<=,))"(?:[^"\r\n]|"")*"(?=,|\r?$)')
 
 Progress = Callable[[float, str], None]
+
+
+@dataclass
+class SimpleCsv:
+    """A UTF-8 CSV that DuckDB can read itself with the same result as `_read_csv`: every
+    record is one physical line, the header is line 1, no line is empty, quotes (if any) wrap
+    whole fields on one line. Data line n (from 0) is then physical line n + 2. Lines whose
+    cells are all blank are still to be dropped, and a ragged line makes DuckDB's strict
+    reader fail: the caller then reads the file with `read_export(..., simple=False)`."""
+
+    headers: list[str]
+    data: bytes
+    data_lines: int  # physical lines after the header
 
 
 @dataclass
@@ -37,8 +55,13 @@ class RawTable:
 
 
 def read_export(
-    path: Path, data: bytes, dataset_hint: str | None = None, progress: Progress | None = None
-) -> RawTable:
+    path: Path,
+    data: bytes,
+    dataset_hint: str | None = None,
+    progress: Progress | None = None,
+    simple: bool = False,
+) -> RawTable | SimpleCsv:
+    """The file's rows (RawTable), or with `simple`, a SimpleCsv when the file is one."""
     if len(data) > MAX_FILE_BYTES:
         raise FileRefused(
             "the file is larger than the upload limit",
@@ -54,18 +77,30 @@ def read_export(
             "the file is an old-style Excel (.xls) workbook or a password-protected workbook",
             "save it as .xlsx without a password, or export it as CSV.",
         )
-    return _read_csv(_decode(data), progress)
+    text, utf8 = _decode_text(data)
+    if simple and utf8:
+        found = _simple_csv(text, data)
+        if found is not None:
+            return found
+    return _read_csv(text, progress)
 
 
 def _decode(data: bytes) -> str:
+    return _decode_text(data)[0]
+
+
+def _decode_text(data: bytes) -> tuple[str, bool]:
+    """The text and whether it was UTF-8."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4096]:
         raise FileRefused(
             "the file is UTF-16 or binary, not a CSV text file",
             "save it as 'CSV UTF-8 (comma delimited)'.",
         )
+    utf8 = True
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        utf8 = False
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
@@ -73,12 +108,41 @@ def _decode(data: bytes) -> str:
                 "the file is neither UTF-8 nor Windows-1252 text",
                 "save it as 'CSV UTF-8 (comma delimited)'.",
             ) from None
-    if any(ch in _CONTROL_CHARS for ch in text[:65536]):
+    if _CONTROL_CHAR.search(text, 0, 65536):
         raise FileRefused(
             "the file contains binary data, not CSV text",
             "export the data again as 'CSV UTF-8 (comma delimited)' or .xlsx.",
         )
-    return text
+    return text, utf8
+
+
+def _simple_csv(text: str, data: bytes) -> SimpleCsv | None:
+    """The file as a SimpleCsv, or None when only `_read_csv` reads it right: a NUL, a lone
+    CR, an empty line, a blank or unreadable first line, quotes that do not wrap whole fields
+    on one line, or a line longer than csv's field limit (which csv refuses). The checks look
+    at the UTF-8 bytes, where they are quicker and mean the same (no multi-byte character
+    holds an ASCII byte)."""
+    body = data.removeprefix(b"\xef\xbb\xbf")
+    if b"\x00" in body or body.count(b"\r") != body.count(b"\r\n"):
+        return None
+    if body.startswith((b"\n", b"\r\n")) or b"\n\n" in body or b"\n\r\n" in body:
+        return None
+    if b'"' in body and '"' in _QUOTED_FIELD.sub("", text):
+        return None
+    limit = csv.field_size_limit()
+    if len(body) > limit and max(map(len, body.split(b"\n"))) > limit:
+        return None
+    end = text.find("\n")
+    first_line = text if end < 0 else text[:end]
+    try:
+        header = next(csv.reader([first_line.removesuffix("\r")], strict=True), [])
+    except csv.Error:
+        return None
+    if not header or all(not cell.strip() for cell in header):
+        return None
+    _refuse_other_delimiters(header)
+    lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+    return SimpleCsv([h.strip() for h in header], data, lines - 1)
 
 
 def _read_csv(text: str, progress: Progress | None) -> RawTable:
@@ -130,8 +194,43 @@ def _refuse_other_delimiters(header: list[str]) -> None:
                 )
 
 
+@functools.cache
+def _openpyxl():
+    """openpyxl (imported on first use: most ingests are CSV and it is slow to import), with
+    read-only sheets that stop looking for their <dimension> where the cell data starts.
+
+    openpyxl looks for it until the *end* of <sheetData>, which parses a sheet without one
+    (as many programs write them) in full before its rows are read again; it then finds none.
+    Stopping at the start gives the same answer: <dimension> comes before <sheetData>."""
+    import openpyxl
+    from openpyxl.worksheet import _read_only, _reader
+    from openpyxl.xml.functions import iterparse
+
+    def _get_size(sheet) -> None:
+        source = sheet._get_source()
+        try:
+            for _event, element in iterparse(source, events=("start",)):
+                if element.tag == _reader.DIMENSION_TAG:
+                    boundaries = _reader.SheetDimension.from_tree(element).boundaries
+                    if boundaries is not None:
+                        (
+                            sheet._min_column,
+                            sheet._min_row,
+                            sheet._max_column,
+                            sheet._max_row,
+                        ) = boundaries
+                    return
+                if element.tag == _reader.DATA_TAG:
+                    return
+        finally:
+            source.close()
+
+    _read_only.ReadOnlyWorksheet._get_size = _get_size
+    return openpyxl
+
+
 def _read_xlsx(data: bytes, dataset_hint: str | None, progress: Progress | None) -> RawTable:
-    import openpyxl  # imported here: most ingests are CSV and openpyxl is slow to import
+    openpyxl = _openpyxl()
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -145,7 +244,7 @@ def _read_xlsx(data: bytes, dataset_hint: str | None, progress: Progress | None)
         sheet = _choose_sheet(workbook, dataset_hint)
         table = RawTable(headers=[], sheet=sheet.title)
         header: list[str] | None = None
-        for row_number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for row_number, values in enumerate(_sheet_values(sheet), start=1):
             cells = [_cell_text(v) for v in values]
             if all(c is None or not c.strip() for c in cells):
                 continue
@@ -169,6 +268,130 @@ def _read_xlsx(data: bytes, dataset_hint: str | None, progress: Progress | None)
     if header is None:
         raise FileRefused("the sheet has no header row", "put the column names in the first row.")
     return table
+
+
+def _sheet_values(sheet):
+    """The sheet's rows of values, exactly as openpyxl's `sheet.iter_rows(values_only=True)`
+    gives them for a read-only, data-only workbook, but with the sheet's XML parsed by lxml
+    (C) instead of openpyxl's per-cell Python objects: several times quicker on big sheets.
+
+    It follows openpyxl 3.1's ReadOnlyWorksheet._cells_by_row, WorkSheetParser.parse_row and
+    parse_cell (data_only, no rich text) step by step; the workbook-level parts (shared
+    strings, which styles are dates, the date epoch) are openpyxl's own."""
+    from lxml import etree
+    from openpyxl.cell.text import Text
+    from openpyxl.utils.cell import coordinate_to_tuple
+    from openpyxl.utils.datetime import from_excel, from_ISO8601
+    from openpyxl.worksheet._reader import (
+        INLINE_STRING,
+        ROW_TAG,
+        VALUE_TAG,
+        _cast_number,
+    )
+
+    text_tag = INLINE_STRING.replace("}is", "}t")
+    workbook = sheet.parent
+    shared_strings = sheet._shared_strings
+    date_formats, timedelta_formats = workbook._date_formats, workbook._timedelta_formats
+    epoch = workbook.epoch
+
+    def cell_value(element) -> tuple[int | None, object]:
+        data_type = element.get("t", "n")
+        style_id = element.get("s", 0)
+        if style_id:
+            style_id = int(style_id)
+        if data_type == "inlineStr":
+            value = None
+        else:
+            found = element.find(VALUE_TAG)
+            value = (found.text if found is not None else None) or None
+        coordinate = element.get("r")
+        column = coordinate_to_tuple(coordinate)[1] if coordinate else None
+        if value is not None:
+            if data_type == "n":
+                value = _cast_number(value)
+                if style_id in date_formats:
+                    try:
+                        value = from_excel(value, epoch, timedelta=style_id in timedelta_formats)
+                    except (OverflowError, ValueError):
+                        value = "#VALUE!"
+            elif data_type == "s":
+                value = shared_strings[int(value)]
+            elif data_type == "b":
+                value = bool(int(value))
+            elif data_type == "d":
+                value = from_ISO8601(value)
+        elif data_type == "inlineStr":
+            child = element.find(INLINE_STRING)
+            if child is not None:
+                parts = list(child)
+                if len(parts) == 1 and parts[0].tag == text_tag and not len(parts[0]):
+                    value = parts[0].text if parts[0].text is not None else ""
+                else:
+                    value = Text.from_tree(child).content
+        return column, value
+
+    def parsed_rows():
+        row_counter = 0
+        source = sheet._get_source()
+        try:
+            for _event, row in etree.iterparse(
+                source, events=("end",), tag=ROW_TAG, resolve_entities=False, no_network=True
+            ):
+                r = row.get("r")
+                if r is not None:
+                    try:
+                        row_counter = int(r)
+                    except ValueError:
+                        number = float(r)
+                        if not number.is_integer():
+                            raise ValueError(f"{r} is not a valid row number") from None
+                        row_counter = int(number)
+                else:
+                    row_counter += 1
+                cells, col_counter = [], 0
+                for element in row:
+                    if not isinstance(element.tag, str):
+                        continue  # a comment: ElementTree, which openpyxl uses, drops them
+                    column, value = cell_value(element)
+                    if column is None:
+                        col_counter += 1
+                        column = col_counter
+                    else:
+                        col_counter = column
+                    cells.append((column, value))
+                row.clear()
+                while row.getprevious() is not None:
+                    del row.getparent()[0]
+                yield row_counter, cells
+        finally:
+            source.close()
+
+    def values(cells, max_col):
+        if not cells and not max_col:
+            return ()
+        max_col = max_col or cells[-1][0]
+        new_row = [None] * max_col
+        for column, value in cells:
+            if 1 <= column <= max_col:
+                new_row[column - 1] = value
+        return tuple(new_row)
+
+    max_col, max_row = sheet.max_column, sheet.max_row
+    empty_row = (None,) * max_col if max_col is not None else []
+    counter, index = 1, 1
+    for index, cells in parsed_rows():
+        if max_row is not None and index > max_row:
+            break
+        for _ in range(counter, index):
+            counter += 1
+            yield empty_row
+        if counter <= index:
+            counter += 1
+            yield values(cells, max_col)
+    if max_row is not None and max_row < index:
+        for _ in range(counter, max_row + 1):
+            yield empty_row
 
 
 def _choose_sheet(workbook, dataset_hint: str | None):

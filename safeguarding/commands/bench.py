@@ -1,0 +1,77 @@
+"""`python -m safeguarding bench`: measure ingest, metrics and pages at the scale of the largest
+trusts (SPEC §7) and write the figures as JSON. See safeguarding/bench.py for what is measured."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+from safeguarding import bench, cli
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "bench",
+        help="benchmark ingest, metrics and pages on a large synthetic trust",
+        description=(
+            "Write (or reuse) the demo exports of a large trust, then time DuckDB reading the "
+            "files bare, the full ingest, the metrics command, a 15-term trend series and every "
+            "page (cold and warm), with peak memory. Prints a table and writes JSON."
+        ),
+    )
+    parser.add_argument("--academies", type=_positive_int, default=100, help="default 100")
+    parser.add_argument("--years", type=_positive_int, default=5, help="default 5")
+    parser.add_argument("--seed", type=int, default=1, help="demo seed (default 1)")
+    parser.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        default=bench.DEFAULT_TODAY,
+        help=f"the exports' date and the as-of date (default {bench.DEFAULT_TODAY})",
+    )
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=bench.DEFAULT_WORK_DIR,
+        help="folder for the exports, the databases and the JSON (default data/large)",
+    )
+    parser.add_argument("--json", type=Path, help="where to write the figures (WORK/bench.json)")
+    parser.add_argument(
+        "--warm-runs", type=_positive_int, default=5, help="reruns per page for the warm median"
+    )
+    parser.add_argument(
+        "--repeat",
+        type=_positive_int,
+        default=1,
+        help="run the bare read and the ingest this many times and report the median",
+    )
+    parser.add_argument(
+        "--regenerate", action="store_true", help="write the exports anew even if present"
+    )
+    parser.set_defaults(run=run)
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    options = bench.BenchOptions(
+        academies=args.academies,
+        years=args.years,
+        seed=args.seed,
+        today=args.today,
+        work_dir=args.work,
+        json_path=args.json,
+        warm_runs=args.warm_runs,
+        repeat=args.repeat,
+        regenerate=args.regenerate,
+    )
+    result = bench.run(options)
+    print()
+    print(bench.table(result))
+    print(f"\nWrote {options.result_path} ({result.get('bench_seconds', 0):.0f} s in all).")
+    return cli.EXIT_OK
