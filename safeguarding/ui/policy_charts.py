@@ -117,7 +117,8 @@ def counts_grid(
     values), a row for the trust-wide policies' reviews (from the register: they belong to no
     one academy, and have no "missing" of their own), and the TRUST row of the metrics, which
     adds them all up. A cell is coloured only when its count needs action."""
-    academies = [code for code in names if code in set(values["academy_code"])]
+    present = set(values["academy_code"])
+    academies = [code for code in names if code in present]
     trust_wide = register[register["academy_code"] == TRUST]["status"].value_counts()
     rows: list[tuple[str, list]] = []
     by_metric = {
@@ -185,9 +186,8 @@ def review_timeline(
     marked. Policies without a review date cannot be placed and are left out."""
     labels = status_labels(due_soon_days)
     dated = register[register["status"] != "no_date"]
-    order = [
-        _name(code, names) for code in [TRUST, *names] if code in set(register["academy_code"])
-    ]
+    present = set(register["academy_code"])
+    order = [_name(code, names) for code in [TRUST, *names] if code in present]
     figure = go.Figure()
     for status in ("overdue", "due_soon", "in_date"):
         part = dated[dated["status"] == status]
@@ -269,7 +269,8 @@ def _days_text(days) -> str:
 def required_matrix(matrix: pd.DataFrame, names: dict[str, str], as_of: dt.date) -> go.Figure:
     """Academy × required policy type: own, trust-wide, both, or missing, with a note when the
     policy that covers it is overdue for review."""
-    academies = [code for code in names if code in set(matrix["academy_code"])]
+    present = set(matrix["academy_code"])
+    academies = [code for code in names if code in present]
     types = matrix.drop_duplicates("policy_type").sort_values("type_order")["policy_type"].tolist()
     cells = matrix.set_index(["academy_code", "policy_type"])
     z, text, custom = [], [], []
@@ -337,7 +338,8 @@ def missing_summary(matrix: pd.DataFrame, names: dict[str, str]) -> list[str]:
     """One line per academy with missing required types: "Academy: type, type"."""
     missing = matrix[matrix["coverage"] == "missing"].sort_values(["academy_code", "type_order"])
     lines = []
-    for code in [c for c in names if c in set(missing["academy_code"])]:
+    missing_codes = set(missing["academy_code"])
+    for code in [c for c in names if c in missing_codes]:
         kinds = missing[missing["academy_code"] == code]["policy_type"].map(_type_label)
         lines.append(f"{_name(code, names)}: {', '.join(kinds)}")
     return lines

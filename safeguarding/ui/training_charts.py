@@ -103,7 +103,8 @@ def _fraction(numerator, denominator) -> str:
 
 def in_date_heatmap(by_role: pd.DataFrame, names: dict[str, str], as_of: dt.date) -> go.Figure:
     """Academy × role group: % in date, with the count judged (n) in each cell."""
-    academies = [code for code in names if code in set(by_role["academy_code"])] + [TRUST]
+    present = set(by_role["academy_code"])
+    academies = [code for code in names if code in present] + [TRUST]
     groups = list(ROLE_GROUPS)
     cells = by_role.set_index(["academy_code", "role_group"])
     z, text, custom = [], [], []
@@ -249,7 +250,8 @@ def kcsie_bars(
 ) -> go.Figure:
     """KCSIE Part 1 and Annex B of the current edition read, side by side per academy."""
     figure = go.Figure()
-    academies = [code for code in names if code in set(values["academy_code"])]
+    present = set(values["academy_code"])
+    academies = [code for code in names if code in present]
     for colour, metric_id, part in (
         (charts.PALETTE[0], "kcsie_part1_read_pct", "Part 1"),
         # Not orange: orange means "near target" in the RAG charts on this page.
@@ -380,7 +382,8 @@ def expiry_calendar(
     rows = calendar[calendar["people"] > 0].copy()
     if stack_by == "academy":
         rows["group"] = rows["academy_code"].map(lambda c: _name(c, names))
-        order = [_name(c, names) for c in names if c in set(rows["academy_code"])]
+        present = set(rows["academy_code"])
+        order = [_name(c, names) for c in names if c in present]
         totals = rows.groupby("group")["people"].sum()
         if len(order) > len(charts.PALETTE) - 1:
             kept = set(totals.sort_values(ascending=False).index[: len(charts.PALETTE) - 2])
