@@ -259,8 +259,7 @@ def _audience(con: duckdb.DuckDBPyConnection, role: str, academy: str | None) ->
                 "academy. Leave out --academy, or use --role local_governor."
             )
         code, shown = None, all_codes
-    rows = con.execute("select academy_code, academy_name from academies").fetchall()
-    names = {c: name for c, name in rows if c in shown}
+    names = {c: name for c, name in metrics.academy_names(con).items() if c in shown}
     return _Audience(role, code, shown, all_codes, names)
 
 

@@ -76,8 +76,13 @@ class Window:
 
 def academy_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Every academy in the trust reference, in code order."""
-    rows = con.execute("select academy_code from academies order by academy_code").fetchall()
-    return [code for (code,) in rows]
+    rows = con.execute(sql.load("dashboard/academies")).fetchall()
+    return [row[0] for row in rows]
+
+
+def academy_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Every academy's name by code, in code order."""
+    return {row[0]: row[1] for row in con.execute(sql.load("dashboard/academies")).fetchall()}
 
 
 def checked_academy_codes(

@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from safeguarding import sql
+from safeguarding import metrics, sql
 from safeguarding import standards as standards_module
 from safeguarding.standards import Standards
 
@@ -42,9 +42,7 @@ def policy_flags(
 ) -> pd.DataFrame:
     """Every flag for the academies given (all when None) and the trust-wide policies."""
     if academies is None:
-        academies = [
-            code for (code,) in con.execute("select academy_code from academies").fetchall()
-        ]
+        academies = metrics.academy_codes(con)
     text = sql.load(QUERY)
     parameters = {"as_of": as_of, "academy_codes": list(academies), **flag_parameters(rules)}
     return con.execute(text, sql.params_for(text, parameters)).df()
