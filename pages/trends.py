@@ -54,22 +54,16 @@ who_code = right.selectbox(
 )
 who = total_label if who_code == charts.TRUST else ctx.academy_name(who_code)
 
-# "This year against last" needs months of two school years only; the monthly control charts
-# need the whole span (computing 50 month-ends when 24 will do cost a second on a big trust).
-this_year_start = charts.academic_year_start(filters.as_of)
-last_year_start = this_year_start.replace(year=this_year_start.year - 1)
 if period_kind == "term":
     periods = charts.term_periods(
         data.term_windows(start, filters.as_of.replace(year=filters.as_of.year + 1)),
         filters.as_of,
     )
-    series = data.metric_series([p.window for p in periods], ctx.academy_codes)
-    month_periods = charts.month_periods(max(start, last_year_start), filters.as_of)
-    month_series = data.metric_series([p.window for p in month_periods], ctx.academy_codes)
 else:
-    month_periods = charts.month_periods(start, filters.as_of)
-    month_series = data.metric_series([p.window for p in month_periods], ctx.academy_codes)
-    periods, series = month_periods, month_series
+    periods = charts.month_periods(start, filters.as_of)
+series = data.metric_series(
+    [p.window for p in periods], ctx.academy_codes, metric_ids=charts.HEADLINE_METRICS
+)
 
 st.subheader("Control charts")
 st.caption(
@@ -100,6 +94,17 @@ compared = st.selectbox(
     key="trends_year_metric",
 )
 components.help_popover(compared)
+if period_kind == "month":
+    month_periods, month_series = periods, series
+else:
+    # Months of two school years, of the one figure compared: the monthly staff and training
+    # figures of the whole span would cost most of a second on the largest trust.
+    this_year_start = charts.academic_year_start(filters.as_of)
+    last_year_start = this_year_start.replace(year=this_year_start.year - 1)
+    month_periods = charts.month_periods(max(start, last_year_start), filters.as_of)
+    month_series = data.metric_series(
+        [p.window for p in month_periods], ctx.academy_codes, metric_ids=(compared,)
+    )
 years = charts.year_against_last(
     charts.points(month_series, month_periods, compared, who_code), filters.as_of
 )

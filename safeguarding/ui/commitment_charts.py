@@ -9,7 +9,6 @@ import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
-import streamlit as st
 from plotly.subplots import make_subplots
 
 from safeguarding import metrics_definitions
@@ -19,6 +18,7 @@ from safeguarding.commitments import (
     is_number,
 )
 from safeguarding.scope import Scope
+from safeguarding.ui import charts
 from safeguarding.ui.charts import PALETTE, RAG_COLOURS, RAG_LABELS, TRUST_COLOUR, styled
 
 TRUST = "TRUST"
@@ -32,9 +32,6 @@ TREND_MARKS = {
     "no terms": "no terms",
 }
 _RAG_RANK = {"red": 0, "amber": 1, "green": 2}
-# Building these figures costs tens of milliseconds: a rerun with the same figures (every
-# argument is in the key) uses cached copies.
-_cached = st.cache_data(max_entries=64, show_spinner=False)
 REVIEW_STATUS = {
     "overdue": "Overdue",
     "due_soon": "Due soon",
@@ -61,7 +58,7 @@ def _row_label(row) -> str:
     return f"§{row.clause} {row.label}"
 
 
-@_cached
+@charts.cached_figure
 def scorecard_figure(card: pd.DataFrame, who: str, as_of_text: str) -> go.Figure:
     """Horizontal bars: each percentage measure of a promise, coloured by RAG, with its target
     marked. Counts and hours are in the table below (a different scale)."""
@@ -116,7 +113,7 @@ def scorecard_figure(card: pd.DataFrame, who: str, as_of_text: str) -> go.Figure
     )
 
 
-@_cached
+@charts.cached_figure
 def terms_figure(card: pd.DataFrame, who: str) -> go.Figure:
     """Small multiples: every measure of every promise term by term, its target dashed. An
     open circle is the term still in progress."""
@@ -188,7 +185,7 @@ def terms_figure(card: pd.DataFrame, who: str) -> go.Figure:
 RAG_MARKS = {"green": "✓", "amber": "~", "red": "✗"}
 
 
-@_cached
+@charts.cached_figure
 def academy_grid(
     values: pd.DataFrame, mapping: PolicyCommitments, names: dict[str, str], who: str
 ) -> go.Figure:

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from safeguarding import funnel
 from safeguarding.metrics import TRUST
+from safeguarding.ui import charts
 from safeguarding.ui.charts import PALETTE, TRUST_COLOUR, styled
 
 # Counts compared per 100 pupils on roll, and proportions compared on a funnel (SPEC §4 ids).
@@ -170,6 +171,7 @@ def rates_table(rates: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     return table
 
 
+@charts.cached_figure
 def rates_chart(rates: pd.DataFrame, metric_id: str, label: str, when: str) -> go.Figure:
     """Horizontal bars, highest rate at the top, the trust rate as a vertical line; academies
     without a roll figure listed at the bottom with that said in place of a bar."""
@@ -283,6 +285,7 @@ def _hover(row, units: tuple[str, str]) -> str:
     )
 
 
+@charts.cached_figure
 def funnel_chart(table: pd.DataFrame, p: float, metric_id: str, label: str, when: str):
     """Each academy a labelled point (x = how many were due, y = % on time) inside the 95 % and
     99.8 % control limits around the trust proportion, drawn as smooth curves over n."""
@@ -360,6 +363,7 @@ def funnel_chart(table: pd.DataFrame, p: float, metric_id: str, label: str, when
     return figure
 
 
+@charts.cached_figure
 def ranked_chart(table: pd.DataFrame, p: float, label: str, when: str) -> go.Figure:
     """Academies sorted by their percentage, each with its Wilson 95 % interval, and the trust
     line: overlapping intervals show how little a difference in rank can mean."""

@@ -59,9 +59,11 @@ def empty_state(what: str) -> None:
 
 
 def download_csv(frame: pd.DataFrame, file_name: str, label: str, key: str) -> None:
+    # The file is written when the button is clicked, not on every rerun: a list of a few
+    # thousand rows costs tens of milliseconds to neutralise and encode, and is rarely wanted.
     st.download_button(
         label,
-        data=csv_bytes(frame),
+        data=functools.partial(csv_bytes, frame),
         file_name=file_name,
         mime="text/csv",
         key=key,

@@ -148,17 +148,34 @@ def metric_values(filters: Filters, academies: Iterable[str], days_earlier: int 
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _series(windows: tuple[metrics.Window, ...], academies: tuple[str, ...], stamp) -> pd.DataFrame:
+def _series(
+    windows: tuple[metrics.Window, ...],
+    academies: tuple[str, ...],
+    metric_ids: tuple[str, ...] | None,
+    stamp,
+) -> pd.DataFrame:
     with cursor() as cur:
-        return metrics.series(cur, list(windows), list(academies))
+        return metrics.series(cur, list(windows), list(academies), metric_ids=metric_ids)
 
 
-def metric_series(windows: list[metrics.Window], academies: Iterable[str]) -> pd.DataFrame:
+def metric_series(
+    windows: list[metrics.Window],
+    academies: Iterable[str],
+    metric_ids: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """The metrics (all, or just metric_ids) at each window's as-of date, scoped and
+    suppressed like `metric_values`. Suppression is per metric and date, so asking for fewer
+    metrics never changes a figure."""
     scope = current_scope()
     shown = scope.narrowed_to(tuple(academies)) if academies else ()
     if not shown or not windows:
         return pd.DataFrame(columns=["as_of_on", *metrics.RESULT_COLUMNS])
-    frame = _series(tuple(windows), tuple(sorted(set(scope.total_over(shown)))), database_stamp())
+    frame = _series(
+        tuple(windows),
+        tuple(sorted(set(scope.total_over(shown)))),
+        None if metric_ids is None else tuple(metric_ids),
+        database_stamp(),
+    )
     return _scoped_metrics(frame, shown, scope)
 
 

@@ -106,6 +106,7 @@ def _type_label(policy_type: str) -> str:
     return POLICY_TYPES.get(policy_type, policy_type.replace("_", " ").capitalize())
 
 
+@charts.cached_figure
 def counts_grid(
     values: pd.DataFrame,
     register: pd.DataFrame,
@@ -178,6 +179,7 @@ def counts_grid(
     return figure
 
 
+@charts.cached_figure
 def review_timeline(
     register: pd.DataFrame, names: dict[str, str], as_of: dt.date, due_soon_days: int
 ) -> go.Figure:
@@ -266,6 +268,7 @@ def _days_text(days) -> str:
     return f"in {days} days"
 
 
+@charts.cached_figure
 def required_matrix(matrix: pd.DataFrame, names: dict[str, str], as_of: dt.date) -> go.Figure:
     """Academy × required policy type: own, trust-wide, both, or missing, with a note when the
     policy that covers it is overdue for review."""

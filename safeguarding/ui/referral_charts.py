@@ -14,9 +14,8 @@ from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
-import streamlit as st
 
-from safeguarding.ui import components
+from safeguarding.ui import charts, components
 from safeguarding.ui.charts import PALETTE, RAG_COLOURS, RAG_LABELS, TRUST_COLOUR, styled
 
 TRUST = "TRUST"
@@ -24,10 +23,6 @@ SUPPRESSED = "c"
 HIDDEN_TEXT = "c (1 to 5, not shown)"
 HIDDEN_COLOUR = "#555555"
 
-# Building a plotly figure costs tens of milliseconds; on a rerun with the same figures (a
-# widget changed elsewhere on the page) the cached copy is used. The key is every argument,
-# figures included, so a cached figure never outlives its data or the viewer's scope.
-_cached = st.cache_data(max_entries=256, show_spinner=False)
 
 AGENCY_LABELS = {
     "children_social_care": "Children's social care",
@@ -114,7 +109,7 @@ def feedback_days_distribution(days: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-@_cached
+@charts.cached_figure
 def feedback_days_figure(distribution: pd.DataFrame, target_days: int, when: str) -> go.Figure:
     figure = go.Figure()
     shows = distribution["referrals"].map(lambda v: bool(number(v)) or is_hidden(v))
@@ -188,7 +183,7 @@ def _rag_legend(metric_id: str) -> dict[str | None, str]:
     }
 
 
-@_cached
+@charts.cached_figure
 def by_academy_figure(
     values: pd.DataFrame,
     metric_id: str,
@@ -339,7 +334,7 @@ def on_time_by_month(months: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-@_cached
+@charts.cached_figure
 def on_time_by_month_figure(
     monthly: pd.DataFrame,
     academies: list[str],
@@ -395,7 +390,7 @@ def on_time_by_month_figure(
     )
 
 
-@_cached
+@charts.cached_figure
 def agency_mix_figure(mix: pd.DataFrame, title: str) -> go.Figure:
     """Referrals by agency across the academies in view, largest at the top."""
     mix = mix.assign(figure=mix["referrals"].map(lambda v: number(v) or 0))
@@ -455,7 +450,7 @@ def decisions_in_order(decisions: pd.DataFrame) -> pd.DataFrame:
     return ordered.sort_values("_rank").drop(columns="_rank").reset_index(drop=True)
 
 
-@_cached
+@charts.cached_figure
 def decisions_figure(decisions: pd.DataFrame, title: str) -> go.Figure:
     """Referrals per decision, split into escalated and not escalated where both are shown."""
     labels = decisions["decision"].map(lambda d: DECISION_LABELS.get(d, d)).tolist()

@@ -101,6 +101,7 @@ def _fraction(numerator, denominator) -> str:
     return f"{int(numerator) if not _missing(numerator) else 0} of {int(denominator)}"
 
 
+@charts.cached_figure
 def in_date_heatmap(by_role: pd.DataFrame, names: dict[str, str], as_of: dt.date) -> go.Figure:
     """Academy × role group: % in date, with the count judged (n) in each cell."""
     present = set(by_role["academy_code"])
@@ -164,6 +165,7 @@ def in_date_heatmap(by_role: pd.DataFrame, names: dict[str, str], as_of: dt.date
     return figure
 
 
+@charts.cached_figure
 def percent_by_academy(
     values: pd.DataFrame,
     metric_id: str,
@@ -245,6 +247,7 @@ def _trust_line(figure: go.Figure, rows: pd.DataFrame, definition) -> None:
     figure.update_layout(legend={"y": 1.08}, margin={"t": 95})
 
 
+@charts.cached_figure
 def kcsie_bars(
     values: pd.DataFrame, names: dict[str, str], edition: int, as_of: dt.date
 ) -> go.Figure:
@@ -365,6 +368,7 @@ def _week_label(start: dt.date, end: dt.date) -> str:
     return f"{start:%-d %b}–{end:%-d %b}"
 
 
+@charts.cached_figure
 def expiry_calendar(
     calendar: pd.DataFrame, names: dict[str, str], stack_by: str, as_of: dt.date
 ) -> go.Figure:

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
-import streamlit as st
 
 from safeguarding import calendar, control_limits
 from safeguarding.metrics import Window, month_ends
 from safeguarding.scope import Scope
-from safeguarding.ui import components
+from safeguarding.ui import charts, components
 from safeguarding.ui.charts import PALETTE, RAG_COLOURS, TRUST_COLOUR, styled
 
 TRUST = "TRUST"
@@ -41,9 +40,6 @@ SCHOOL_MONTHS = ["Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar", "Apr", "May", 
 OUTSIDE_COLOUR = RAG_COLOURS["red"]
 SUPPRESSED = "c"
 
-# Building a plotly figure costs tens of milliseconds and the page draws nine: a rerun with the
-# same figures uses cached copies. Every argument, the figures included, is in the key.
-_cached = st.cache_data(max_entries=256, show_spinner=False)
 LIMIT_COLOUR = "#777777"
 
 
@@ -174,7 +170,7 @@ def _limits(frame: pd.DataFrame, metric_id: str) -> tuple[control_limits.Limits,
     return control_limits.c_chart(values), [True] * len(frame)
 
 
-@_cached
+@charts.cached_figure
 def control_chart_figure(
     frame: pd.DataFrame, metric_id: str, who: str, period_word: str, is_trust: bool = True
 ) -> go.Figure:
@@ -351,7 +347,7 @@ def year_against_last(month_points: pd.DataFrame, as_of: dt.date) -> pd.DataFram
     ).reset_index(drop=True)
 
 
-@_cached
+@charts.cached_figure
 def year_against_last_figure(
     frame: pd.DataFrame, metric_id: str, who: str, as_of: dt.date
 ) -> go.Figure:
