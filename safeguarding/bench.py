@@ -63,6 +63,7 @@ PAGES = (
     "pages/referrals.py",
     "pages/training.py",
     "pages/policies.py",
+    "pages/commitments.py",
     "pages/compare.py",
     "pages/trends.py",
     "pages/data.py",

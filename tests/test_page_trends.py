@@ -180,6 +180,20 @@ def test_this_year_against_last(page, demo_db):
     )
 
 
+def test_this_year_against_last_by_month_uses_the_same_figures(page, demo_db):
+    """By month the page reuses its monthly series for the comparison (by term it computes
+    the compared figure alone): the same months, the same values."""
+    app = page("pages/trends.py")
+    app.radio(key="trends_period").set_value("month").run()
+    app.selectbox(key="trends_year_metric").set_value("referrals_made").run()
+    assert not app.exception
+    spec = chart(app, "trends_year_against_last")
+    last_year = dict(zip(*(trace(spec, "2025/26 (last year)")[axis] for axis in "xy"), strict=True))
+    march = compute(demo_db, dt.date(2026, 3, 31), dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+    assert last_year["Mar"] == figure_of(march, "referrals_made").value
+    assert plotted(chart(app, "trends_referrals_made"))["Mar 2026"] == last_year["Mar"]
+
+
 def test_academy_filter_makes_the_trust_line_that_academy(page, demo_db, names):
     app = page("pages/trends.py", academy=["OAK"])
     assert not app.exception

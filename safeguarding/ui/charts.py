@@ -20,8 +20,9 @@ TRUST_COLOUR = "#000000"
 # itself: no copy, no pickle (cache_data's unpickling cost about 12 ms a figure). That is safe
 # because nothing changes a figure after it is built: `st.plotly_chart` serialises a copy
 # (`to_dict`). Every argument, the data included, is in the key, so a cached figure never
-# outlives its data or shows one viewer's scope to another.
-cached_figure = st.cache_resource(max_entries=512, ttl=3600, show_spinner=False)
+# outlives its data or shows one viewer's scope to another. A figure holds about 50 kB: 128
+# per builder, for an hour, bounds the cache at about 100 MB for the twenty builders.
+cached_figure = st.cache_resource(max_entries=128, ttl=3600, show_spinner=False)
 
 
 def _house_template() -> go.layout.Template:
