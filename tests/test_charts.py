@@ -116,3 +116,19 @@ def test_every_figure_builder_is_cached(builder):
     module_name, name = builder.split(".")
     function = getattr(importlib.import_module(f"safeguarding.ui.{module_name}"), name)
     assert hasattr(function, "clear"), f"{builder} is not wrapped in charts.cached_figure"
+
+
+def test_figure_keys_see_every_cell_including_lists_and_big_frames():
+    fingerprint = charts._frame_fingerprint
+    terms = pd.DataFrame({"metric": ["a", "b"], "terms": [[90.0, 95.5], [None, 80.0]]})
+    same = pd.DataFrame({"metric": ["a", "b"], "terms": [[90.0, 95.5], [None, 80.0]]})
+    other = pd.DataFrame({"metric": ["a", "b"], "terms": [[90.0, 95.6], [None, 80.0]]})
+    assert fingerprint(terms) == fingerprint(same)
+    assert fingerprint(terms) != fingerprint(other)
+    # Streamlit's own hash samples frames this big; one changed cell must still change the key.
+    big = pd.DataFrame({"n": range(60_000)})
+    changed = big.copy()
+    changed.loc[12_345, "n"] = -1
+    assert fingerprint(big) != fingerprint(changed)
+    assert fingerprint(big) != fingerprint(big.rename(columns={"n": "m"}))
+    assert fingerprint(big) != fingerprint(big.astype("float64"))

@@ -3,6 +3,9 @@ text, and the Okabe–Ito palette, which stays distinguishable with colour-visio
 
 from __future__ import annotations
 
+import hashlib
+
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
@@ -14,6 +17,20 @@ RAG_COLOURS = {"green": "#009E73", "amber": "#E69F00", "red": "#D55E00", None: "
 RAG_LABELS = {"green": "On target", "amber": "Near target", "red": "Off target", None: "No target"}
 TRUST_COLOUR = "#000000"
 
+
+def _frame_fingerprint(frame: pd.DataFrame) -> bytes:
+    # Exact, where Streamlit's own DataFrame hash samples frames of 50,000 rows or more, and it
+    # takes list cells (a commitment's term values), on which Streamlit's hash logs a warning on
+    # every rerun before pickling the frame (pickles of equal frames can differ: misses).
+    try:
+        cells = pd.util.hash_pandas_object(frame, index=True)
+    except (TypeError, ValueError):
+        cells = pd.util.hash_pandas_object(frame.map(repr), index=True)
+    digest = hashlib.sha256(repr((list(frame.columns), list(frame.dtypes.astype(str)))).encode())
+    digest.update(cells.to_numpy().tobytes())
+    return digest.digest()
+
+
 # Building a plotly figure costs 5 to 60 ms (validation, the template, per-point text); a page
 # draws up to nine, and a rerun (a widget changed, or the weekly meeting clicking between
 # pages) usually asks for the same ones again. `cache_resource` hands back the built figure
@@ -22,7 +39,12 @@ TRUST_COLOUR = "#000000"
 # (`to_dict`). Every argument, the data included, is in the key, so a cached figure never
 # outlives its data or shows one viewer's scope to another. A figure holds about 50 kB: 128
 # per builder, for an hour, bounds the cache at about 100 MB for the twenty builders.
-cached_figure = st.cache_resource(max_entries=128, ttl=3600, show_spinner=False)
+cached_figure = st.cache_resource(
+    max_entries=128,
+    ttl=3600,
+    show_spinner=False,
+    hash_funcs={pd.DataFrame: _frame_fingerprint},
+)
 
 
 def _house_template() -> go.layout.Template:
