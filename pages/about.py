@@ -166,7 +166,7 @@ st.markdown(
     "with the reason, and files holding names or other identifiers are refused."
 )
 freshness = data.query(
-    "dashboard/data_freshness",
+    "status/data_freshness",
     as_of=filters.as_of,
     stale_after_days=in_force.stale_after_days,
     academy_codes=list(ctx.academy_codes),

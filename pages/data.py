@@ -161,7 +161,7 @@ if policy_choices and st.toggle(
 # --- Freshness ------------------------------------------------------------------------------
 st.subheader("How fresh each academy's data is")
 freshness = data.query(
-    "dashboard/data_freshness",
+    "status/data_freshness",
     as_of=filters.as_of,
     stale_after_days=stale_after_days,
     academy_codes=list(ctx.academy_codes),

@@ -7,14 +7,18 @@ Exit status (SPEC §6): 0 success, 1 when a file was refused (or the work could 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib
 import os
 import pkgutil
+import re
 import sys
 
 from safeguarding import commands as command_modules
+from safeguarding import database
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,6 +39,38 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
         "--db",
         help="database file (default data/trust.duckdb, or $SAFEGUARDING_DB)",
     )
+
+
+def add_wait_option(parser: argparse.ArgumentParser) -> None:
+    # Ingests and policy imports take the same write lock on the database.
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=database.DEFAULT_LOCK_WAIT_SECONDS,
+        metavar="SECONDS",
+        help="how long to wait for another import or ingest to finish (default %(default)s)",
+    )
+
+
+def iso_date(text: str) -> dt.date:
+    """A date written YYYY-MM-DD (an argparse type). Python's fromisoformat alone would also
+    take 20260331 and 2026-W13-2, which nobody means on a command line."""
+    if _ISO_DATE.fullmatch(text.strip()):
+        try:
+            return dt.date.fromisoformat(text.strip())
+        except ValueError:
+            pass  # 2026-02-30: the right shape, but no such day
+    raise argparse.ArgumentTypeError(
+        f"{text!r} is not a date. Write it as YYYY-MM-DD, for example 2026-03-31."
+    )
+
+
+def positive_int(text: str) -> int:
+    """A count of 1 or more (an argparse type)."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:

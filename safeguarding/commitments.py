@@ -242,12 +242,13 @@ def format_figure(value: Any, unit: str) -> str:
 class Period:
     window: Window
     label: str
-    is_partial: bool  # ends at the as-of date, before the term does
+    is_partial: bool  # the period runs past the as-of date: its point is "to date"
 
 
-def term_periods(terms: list[Window], as_of: dt.date, limit: int = 6) -> list[Period]:
-    """The last `limit` terms up to the as-of date (from `metrics.term_windows`), the one
-    holding the as-of date cut short at it and marked "to date"."""
+def term_periods(terms: list[Window], as_of: dt.date, limit: int | None = 6) -> list[Period]:
+    """The last `limit` terms (every one with None) up to the as-of date, from
+    `metrics.term_windows`; the one holding the as-of date cut short at it and marked
+    "to date". The trends page draws the same periods."""
     terms = [term for term in terms if term.from_on <= as_of]
     if not terms:
         return []
@@ -269,7 +270,7 @@ def term_periods(terms: list[Window], as_of: dt.date, limit: int = 6) -> list[Pe
                 Window(end, term.from_on, end), name + (" (to date)" if partial else ""), partial
             )
         )
-    return periods[-limit:]
+    return periods[-limit:] if limit else periods
 
 
 def trend_points(

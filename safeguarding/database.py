@@ -23,7 +23,7 @@ import duckdb
 from safeguarding import sql
 from safeguarding.paths import default_db_path
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DEFAULT_LOCK_WAIT_SECONDS = 30.0
 
 
@@ -134,7 +134,17 @@ def writer(
 
 
 def reader(db: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the live file. Close it when done (or use `with`)."""
+    """A read-only connection to the live file, upgraded first if an older version of the code
+    made it (its queries may need what a newer schema adds). Close it when done (or `with`)."""
+    con = _read_only(db)
+    if _schema_version(con) < SCHEMA_VERSION:
+        con.close()
+        upgrade_if_needed(db)
+        con = _read_only(db)
+    return con
+
+
+def _read_only(db: str | os.PathLike | None) -> duckdb.DuckDBPyConnection:
     db_path = resolve_db_path(db)
     if not db_path.exists():
         raise DatabaseMissing(
@@ -142,6 +152,10 @@ def reader(db: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
             "`python -m safeguarding demo`, or load exports with `python -m safeguarding ingest`."
         )
     return duckdb.connect(str(db_path), read_only=True)
+
+
+def _schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute(sql.load("status/schema_version")).fetchone()[0]
 
 
 def file_stamp(db: str | os.PathLike | None = None) -> tuple[int, int]:
@@ -161,12 +175,12 @@ def origin(con: duckdb.DuckDBPyConnection) -> str | None:
 
 
 def upgrade_if_needed(db: str | os.PathLike | None = None) -> bool:
-    """Migrate a database made by an older version of the code (readers cannot: they are
-    read-only). Returns whether it was upgraded."""
+    """Migrate a database made by an older version of the code (read-only connections cannot)
+    through a writer. Returns whether it was upgraded."""
     from safeguarding.calendar import refresh_calendar
 
-    with reader(db) as con:
-        version = con.execute(sql.load("status/schema_version")).fetchone()[0]
+    with _read_only(db) as con:
+        version = _schema_version(con)
     if version >= SCHEMA_VERSION:
         return False
     with writer(db, after_write=refresh_calendar):

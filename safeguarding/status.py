@@ -17,16 +17,20 @@ def ingest_history(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.DataFr
 def data_freshness(
     con: duckdb.DuckDBPyConnection, as_of: dt.date, stale_after_days: int
 ) -> pd.DataFrame:
-    """One row per academy and dataset: last export, days since, stale or not."""
+    """One row per academy of the trust and dataset: last export, days since, stale or not
+    (the query the dashboard's Data page and needs-attention list use, for every academy)."""
+    every_academy = [code for (code, *_) in con.execute(sql.load("dashboard/academies")).fetchall()]
     return con.execute(
         sql.load("status/data_freshness"),
-        {"as_of": as_of, "stale_after_days": stale_after_days},
+        {"as_of": as_of, "stale_after_days": stale_after_days, "academy_codes": every_academy},
     ).df()
 
 
 def freshness_matrix(freshness: pd.DataFrame) -> pd.DataFrame:
-    """Academies down, datasets across; each cell the days since the last export."""
-    return freshness.pivot(index="academy_code", columns="dataset", values="days_since_export")
+    """Academies down, datasets across; each cell the days since the last export, NaN for
+    never (a float, not pandas' nullable Int64, whose NA cannot be compared or truth-tested)."""
+    matrix = freshness.pivot(index="academy_code", columns="dataset", values="days_since_export")
+    return matrix.astype("float64")
 
 
 def row_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -69,3 +69,13 @@ def test_status_marks_every_dataset_stale_after_the_standard_period(demo_db, cap
     assert cli.main(["status", "--db", str(demo_db), "--as-of", later.isoformat()]) == 0
     freshness_lines = capsys.readouterr().out.split("Data freshness")[1].splitlines()[2:]
     assert freshness_lines and all(line.count("15*") == 5 for line in freshness_lines)
+
+
+def test_status_before_the_first_export_shows_never_not_negative_days(demo_db, capsys):
+    """Exports after the as-of date have not happened yet: the day before the demo's exports
+    every academy and dataset is 'never', stale (as on the Data page), not -1 days."""
+    earlier = DEMO_TODAY - dt.timedelta(days=1)
+    assert cli.main(["status", "--db", str(demo_db), "--as-of", earlier.isoformat()]) == 0
+    freshness_lines = capsys.readouterr().out.split("Data freshness")[1].splitlines()[2:]
+    assert len(freshness_lines) == 8
+    assert all(line.split()[1:] == ["never*"] * 5 for line in freshness_lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -12,6 +13,7 @@ import pytest
 from conftest import ACADEMIES_CSV, TODAY, quarantine_reasons, rows, table_checksums
 
 from safeguarding import cli, database, sql
+from safeguarding.calendar import refresh_calendar
 from safeguarding.ingest import ingest_files
 
 CONCERNS = "academy_code,concern_id,pupil_ref,logged_at,category,outcome\n"
@@ -229,6 +231,33 @@ def test_a_database_from_an_older_schema_is_upgraded_not_broken(db, monkeypatch)
     with database.writer(db) as con:
         assert con.execute("select academy_code from academies").fetchall() == [("OAK",)]
         assert database.origin(con) is None
+    assert rows(db, "select max(version) from schema_version") == [(database.SCHEMA_VERSION,)]
+
+
+def test_reading_a_database_from_an_older_schema_upgrades_it_first(db, monkeypatch, capsys):
+    """The metrics command on a version-3 file (no percent_1dp macro yet) upgrades it and
+    answers, instead of failing on a missing macro."""
+    version_3 = sql.migrations()[:3]
+    with monkeypatch.context() as old_code:
+        old_code.setattr(sql, "migrations", lambda: version_3)
+        old_code.setattr(database, "SCHEMA_VERSION", 3)
+        with database.writer(db, after_write=refresh_calendar) as con:
+            con.execute(
+                "insert into academies values ('OAK', 'Demo Oak', 'primary', null, null, 1, 1)"
+            )
+    assert rows(db, "select count(*) from duckdb_functions() where function_name = 'percent_1dp'")[
+        0
+    ] == (0,)
+    code = cli.main(["metrics", "--as-of", "2026-03-31", "--db", str(db), "--format", "json"])
+    assert code == cli.EXIT_OK
+    records = json.loads(capsys.readouterr().out)
+    assert {
+        "academy_code": "OAK",
+        "metric": "dsl_review_on_time_pct",
+        "value": None,
+        "numerator": 0,
+        "denominator": 0,
+    } in records
     assert rows(db, "select max(version) from schema_version") == [(database.SCHEMA_VERSION,)]
 
 

@@ -4,7 +4,7 @@
 -- dsl_full or dsl_refresh within $dsl_update_valid_months; a refresher alone never counts).
 -- Governors and trustees are never staff in post, whatever their safeguarding_role.
 -- Columns: academy_code, dsls_in_post, dsls_in_date, deputies_in_post, deputies_in_date,
--- dsl_training_in_date_pct (DSLs and deputies together, rounded as the metrics are).
+-- dsl_training_in_date_pct (DSLs and deputies together, percent_1dp, as the metrics round).
 -- Parameters: $as_of, $academy_codes, $dsl_full_valid_months, $dsl_update_valid_months.
 with scoped_academies as (
     select academy_code
@@ -87,9 +87,8 @@ both_counts as (
 final as (
     select
         *,
-        -- 100 × in date / in post to 1 dp, half away from zero, as the metrics round.
-        (2000 * (dsls_in_date + deputies_in_date) + dsls_in_post + deputies_in_post)
-        // (2 * nullif(dsls_in_post + deputies_in_post, 0)) / 10 as dsl_training_in_date_pct
+        percent_1dp(dsls_in_date + deputies_in_date, dsls_in_post + deputies_in_post)
+            as dsl_training_in_date_pct
     from both_counts
 )
 

@@ -142,9 +142,7 @@ final as (
         role_group,
         people_judged,
         people_in_date,
-        -- 100 × in date / judged to 1 dp, half away from zero, as the metrics round.
-        (2000 * people_in_date + people_judged) // (2 * nullif(people_judged, 0)) / 10
-            as in_date_pct
+        percent_1dp(people_in_date, people_judged) as in_date_pct
     from (
         select * from academy_counts
         union all

@@ -145,11 +145,7 @@ final as (
         as_of_on,
         academy_code,
         metric,
-        case
-            -- 100 × numerator / denominator to 1 dp, half away from zero, exactly.
-            when is_pct then (2000 * numerator + denominator) // (2 * nullif(denominator, 0)) / 10
-            else value
-        end as value,
+        case when is_pct then percent_1dp(numerator, denominator) else value end as value,
         numerator,
         denominator
     from measures

@@ -147,14 +147,7 @@ trust_totals as (
     select
         snapshots.as_of_on,
         'TRUST' as academy_code,
-        coalesce(sum(academy_totals.referrals_made), 0) as referrals_made,
-        coalesce(sum(academy_totals.csc_feedback_due), 0) as csc_feedback_due,
-        coalesce(sum(academy_totals.csc_feedback_on_time), 0) as csc_feedback_on_time,
-        coalesce(sum(academy_totals.csc_feedback_missed), 0) as csc_feedback_missed,
-        coalesce(sum(academy_totals.csc_missed_followed_up), 0) as csc_missed_followed_up,
-        coalesce(sum(academy_totals.csc_feedback_overdue), 0) as csc_feedback_overdue,
-        coalesce(sum(academy_totals.lado_due), 0) as lado_due,
-        coalesce(sum(academy_totals.lado_on_time), 0) as lado_on_time
+        coalesce(sum(columns(academy_totals.* exclude (as_of_on, academy_code))), 0)
     from snapshots
     left join academy_totals on academy_totals.as_of_on = snapshots.as_of_on
     group by snapshots.as_of_on
@@ -205,11 +198,7 @@ final as (
         as_of_on,
         academy_code,
         metric,
-        case
-            -- 100 × numerator / denominator to 1 dp, half away from zero, exactly.
-            when is_pct then (2000 * numerator + denominator) // (2 * nullif(denominator, 0)) / 10
-            else value
-        end as value,
+        case when is_pct then percent_1dp(numerator, denominator) else value end as value,
         numerator,
         denominator
     from measures

@@ -238,21 +238,7 @@ trust_totals as (
     select
         snapshots.as_of_on,
         'TRUST' as academy_code,
-        coalesce(sum(academy_totals.staff_in_post), 0) as staff_in_post,
-        coalesce(sum(academy_totals.training_due), 0) as training_due,
-        coalesce(sum(academy_totals.training_in_date), 0) as training_in_date,
-        coalesce(sum(academy_totals.inductions_due), 0) as inductions_due,
-        coalesce(sum(academy_totals.inductions_on_time), 0) as inductions_on_time,
-        coalesce(sum(academy_totals.dsls), 0) as dsls,
-        coalesce(sum(academy_totals.dsls_in_date), 0) as dsls_in_date,
-        coalesce(sum(academy_totals.without_trained_deputy), 0) as without_trained_deputy,
-        coalesce(sum(academy_totals.kcsie_part1_readers), 0) as kcsie_part1_readers,
-        coalesce(sum(academy_totals.kcsie_part1_read), 0) as kcsie_part1_read,
-        coalesce(sum(academy_totals.kcsie_annex_b_readers), 0) as kcsie_annex_b_readers,
-        coalesce(sum(academy_totals.kcsie_annex_b_read), 0) as kcsie_annex_b_read,
-        coalesce(sum(academy_totals.governors), 0) as governors,
-        coalesce(sum(academy_totals.governors_in_date), 0) as governors_in_date,
-        coalesce(sum(academy_totals.training_expiring), 0) as training_expiring
+        coalesce(sum(columns(academy_totals.* exclude (as_of_on, academy_code))), 0)
     from snapshots
     left join academy_totals on academy_totals.as_of_on = snapshots.as_of_on
     group by snapshots.as_of_on
@@ -323,11 +309,7 @@ final as (
         as_of_on,
         academy_code,
         metric,
-        case
-            -- 100 × numerator / denominator to 1 dp, half away from zero, exactly.
-            when is_pct then (2000 * numerator + denominator) // (2 * nullif(denominator, 0)) / 10
-            else value
-        end as value,
+        case when is_pct then percent_1dp(numerator, denominator) else value end as value,
         numerator,
         denominator
     from measures

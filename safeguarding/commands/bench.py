@@ -20,8 +20,8 @@ def register(subparsers) -> None:
             "page (cold and warm), with peak memory. Prints a table and writes JSON."
         ),
     )
-    parser.add_argument("--academies", type=_positive_int, default=100, help="default 100")
-    parser.add_argument("--years", type=_positive_int, default=5, help="default 5")
+    parser.add_argument("--academies", type=cli.positive_int, default=100, help="default 100")
+    parser.add_argument("--years", type=cli.positive_int, default=5, help="default 5")
     parser.add_argument("--seed", type=int, default=1, help="demo seed (default 1)")
     parser.add_argument(
         "--today",
@@ -37,11 +37,11 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--json", type=Path, help="where to write the figures (WORK/bench.json)")
     parser.add_argument(
-        "--warm-runs", type=_positive_int, default=5, help="reruns per page for the warm median"
+        "--warm-runs", type=cli.positive_int, default=5, help="reruns per page for the warm median"
     )
     parser.add_argument(
         "--repeat",
-        type=_positive_int,
+        type=cli.positive_int,
         default=1,
         help="run the bare read and the ingest this many times and report the median",
     )
@@ -49,13 +49,6 @@ def register(subparsers) -> None:
         "--regenerate", action="store_true", help="write the exports anew even if present"
     )
     parser.set_defaults(run=run)
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:

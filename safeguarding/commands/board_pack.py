@@ -12,15 +12,11 @@ database, no calendar, a config error, the file could not be written), 2 usage e
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
-import re
 import sys
 from pathlib import Path
 
 from safeguarding import board_pack, cli, database, metrics, metrics_definitions, standards
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def register(subparsers) -> None:
@@ -39,7 +35,7 @@ def register(subparsers) -> None:
         dest="as_of",
         metavar="DATE",
         required=True,
-        type=_date,
+        type=cli.iso_date,
         help="the date the figures are taken at, YYYY-MM-DD",
     )
     parser.add_argument(
@@ -59,14 +55,14 @@ def register(subparsers) -> None:
         "--from",
         dest="from_on",
         metavar="DATE",
-        type=_date,
+        type=cli.iso_date,
         help="first day of the event window (default: 364 days before --to)",
     )
     parser.add_argument(
         "--to",
         dest="to_on",
         metavar="DATE",
-        type=_date,
+        type=cli.iso_date,
         help="last day of the event window (default: the as-of date)",
     )
     parser.add_argument("--trust-name", dest="trust_name", help="the trust's name for the cover")
@@ -113,17 +109,6 @@ def run(args: argparse.Namespace) -> int:
     audience = f"{args.role} {args.academy.strip().upper()}" if args.academy else args.role
     print(f"Board pack for {audience}, as of {args.as_of}, written to {args.out}.")
     return cli.EXIT_OK
-
-
-def _date(text: str) -> dt.date:
-    try:
-        if not _ISO_DATE.fullmatch(text.strip()):
-            raise ValueError(text)
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date. Write it as YYYY-MM-DD, for example 2026-03-31."
-        ) from None
 
 
 def _usage_error(message: str) -> int:

@@ -27,13 +27,13 @@ def register(subparsers) -> None:
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument(
         "--academies",
-        type=_positive_int,
+        type=cli.positive_int,
         default=demo.DEFAULT_ACADEMIES,
         help=f"number of academies (default {demo.DEFAULT_ACADEMIES})",
     )
     parser.add_argument(
         "--years",
-        type=_positive_int,
+        type=cli.positive_int,
         default=demo.DEFAULT_YEARS,
         help=f"academic years of history up to today (default {demo.DEFAULT_YEARS})",
     )
@@ -60,13 +60,6 @@ def register(subparsers) -> None:
     )
     cli.add_db_option(parser)
     parser.set_defaults(run=run)
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:

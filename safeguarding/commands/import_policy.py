@@ -35,13 +35,7 @@ def register(commands) -> None:
         help="show what would be extracted without changing the database",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument(
-        "--wait",
-        type=float,
-        default=database.DEFAULT_LOCK_WAIT_SECONDS,
-        metavar="SECONDS",
-        help="how long to wait for another import or ingest to finish (default %(default)s)",
-    )
+    cli.add_wait_option(parser)
     cli.add_db_option(parser)
     parser.set_defaults(run=run)
 

@@ -20,13 +20,7 @@ def register(commands) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", type=Path)
     parser.add_argument("--academy", metavar="CODE", help="the academy of rows that have none")
     parser.add_argument("--dataset", choices=DATASETS, help="skip detection from the headers")
-    parser.add_argument(
-        "--wait",
-        type=float,
-        default=database.DEFAULT_LOCK_WAIT_SECONDS,
-        metavar="SECONDS",
-        help="how long to wait for another ingest to finish (default %(default)s)",
-    )
+    cli.add_wait_option(parser)
     cli.add_db_option(parser)
     parser.set_defaults(run=run)
 

@@ -6,10 +6,29 @@ import datetime as dt
 from typing import Any
 
 from safeguarding.policy_import.dates import DateSpan
-from safeguarding.policy_import.extract import FIELD_NAMES
+from safeguarding.policy_import.extract import FIELD_NAMES, Found, PolicyExtract
 from safeguarding.policy_import.importer import ImportResult
 
 _DATE_FORMAT = "%-d %b %Y"
+# The single-value fields in the order people read them (the JSON adds the author).
+_SHOWN_FIELDS = (
+    "title",
+    "issued",
+    "last_reviewed",
+    "next_review",
+    "review_cycle",
+    "owner",
+    "approved_by",
+    "category",
+    "version",
+)
+
+
+def _from_document(found: PolicyExtract, name: str) -> Found | None:
+    """The field as the document gives it: a title made from the file name is not found."""
+    if name == "title" and not found.title_from_document:
+        return None
+    return found.found.get(name)
 
 
 def _date_text(span: DateSpan, due: bool = False) -> str:
@@ -54,22 +73,12 @@ def field_lines(result: ImportResult) -> list[tuple[str, str, str]]:
     """(field, value, where found) for every field, "not found" where the document is silent."""
     found = result.extract
     rows: list[tuple[str, str, str]] = []
-    for name in (
-        "title",
-        "issued",
-        "last_reviewed",
-        "next_review",
-        "review_cycle",
-        "owner",
-        "approved_by",
-        "category",
-        "version",
-    ):
-        item = found.found.get(name)
+    for name in _SHOWN_FIELDS:
+        item = _from_document(found, name)
         label = FIELD_NAMES[name]
-        if item is None or (name == "title" and not found.title_from_document):
-            if name == "title" and item is not None:
-                rows.append((label, f"not found — the file name was used: {item.value}", ""))
+        if item is None:
+            if name == "title" and found.title is not None:
+                rows.append((label, f"not found — the file name was used: {found.title}", ""))
             else:
                 rows.append((label, "not found", ""))
             continue
@@ -158,20 +167,9 @@ def as_json(result: ImportResult) -> dict[str, Any]:
     if found is None:
         return record
     fields: dict[str, Any] = {}
-    for name in (
-        "title",
-        "issued",
-        "last_reviewed",
-        "next_review",
-        "review_cycle",
-        "owner",
-        "approved_by",
-        "category",
-        "version",
-        "author",
-    ):
-        item = found.found.get(name)
-        if item is None or (name == "title" and not found.title_from_document):
+    for name in (*_SHOWN_FIELDS, "author"):
+        item = _from_document(found, name)
+        if item is None:
             fields[name] = None
             continue
         value = item.value

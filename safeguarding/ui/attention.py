@@ -201,9 +201,12 @@ def _policy_flags(ctx: PageContext) -> pd.DataFrame:
 def _stale_data(ctx: PageContext) -> pd.DataFrame:
     stale_after = standards.load().stale_after_days
     rows = data.query(
-        "status/data_freshness", as_of=ctx.filters.as_of, stale_after_days=stale_after
+        "status/data_freshness",
+        as_of=ctx.filters.as_of,
+        stale_after_days=stale_after,
+        academy_codes=list(ctx.academy_codes),
     )
-    rows = rows[rows["is_stale"] & rows["academy_code"].isin(ctx.academy_codes)]
+    rows = rows[rows["is_stale"]]
     if rows.empty:
         return rows
     never = rows["days_since_export"].isna()

@@ -445,16 +445,25 @@ def _course_order(label: str) -> tuple[int, str]:
     return rank, label
 
 
-def staff_due_table(due: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """staff_training_due_list for reading: academy names and plain status labels."""
+def _with_plain_labels(
+    due: pd.DataFrame, names: dict[str, str], course_column: str
+) -> pd.DataFrame:
+    """A training due list with academy names and plain status, role and course labels."""
     return due.assign(
         academy=due["academy_code"].map(lambda c: _name(c, names)),
         status=due["status"].map(lambda s: STATUS_LABELS.get(s, s)),
         safeguarding_role=due["safeguarding_role"].map(lambda r: SAFEGUARDING_ROLES.get(r, r)),
-        last_course=due["last_course"].map(
-            lambda c: COURSES.get(c, c) if isinstance(c, str) else c
-        ),
-    )[
+        **{
+            course_column: due[course_column].map(
+                lambda c: COURSES.get(c, c) if isinstance(c, str) else c
+            )
+        },
+    )
+
+
+def staff_due_table(due: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """staff_training_due_list for reading: academy names and plain status labels."""
+    return _with_plain_labels(due, names, "last_course")[
         [
             "academy",
             "staff_ref",
@@ -471,14 +480,7 @@ def staff_due_table(due: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
 
 def dsl_due_table(due: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """dsl_training_due_list for reading."""
-    return due.assign(
-        academy=due["academy_code"].map(lambda c: _name(c, names)),
-        status=due["status"].map(lambda s: STATUS_LABELS.get(s, s)),
-        safeguarding_role=due["safeguarding_role"].map(lambda r: SAFEGUARDING_ROLES.get(r, r)),
-        last_dsl_update_course=due["last_dsl_update_course"].map(
-            lambda c: COURSES.get(c, c) if isinstance(c, str) else c
-        ),
-    )[
+    return _with_plain_labels(due, names, "last_dsl_update_course")[
         [
             "academy",
             "staff_ref",

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from safeguarding import calendar, control_limits
+from safeguarding import commitments, control_limits
+from safeguarding.commitments import Period
 from safeguarding.metrics import Window, month_ends
 from safeguarding.scope import Scope
 from safeguarding.ui import charts, components
@@ -41,13 +41,6 @@ OUTSIDE_COLOUR = RAG_COLOURS["red"]
 SUPPRESSED = "c"
 
 LIMIT_COLOUR = "#777777"
-
-
-@dataclass(frozen=True)
-class Period:
-    window: Window
-    label: str
-    is_partial: bool  # the period runs past the as-of date: its point is "to date"
 
 
 def trust_label(
@@ -95,27 +88,9 @@ def month_periods(start: dt.date, as_of: dt.date) -> list[Period]:
 
 
 def term_periods(terms: list[Window], as_of: dt.date) -> list[Period]:
-    """Terms from data.term_windows, the one containing the as-of date cut short at it."""
-    if not terms:
-        return []
-    names = {
-        (t.starts_on, t.ends_on): f"{t.name} {t.academic_year}"
-        for t in calendar.academic_terms(
-            terms[0].from_on, terms[-1].to_on, calendar.load_term_overrides()
-        )
-    }
-    periods = []
-    for term in terms:
-        if term.from_on > as_of:
-            continue
-        name = names.get(
-            (term.from_on, term.to_on), f"{term.from_on:%-d %b %Y} to {term.to_on:%-d %b %Y}"
-        )
-        partial = term.to_on > as_of
-        last = min(term.to_on, as_of)
-        label = name + (" (to date)" if partial else "")
-        periods.append(Period(Window(last, term.from_on, last), label, partial))
-    return periods
+    """Every term from data.term_windows up to the as-of date, the one containing it cut short
+    at it: the commitments scorecard's periods, without its limit of six."""
+    return commitments.term_periods(terms, as_of, limit=None)
 
 
 def points(series: pd.DataFrame, periods: list[Period], metric_id: str, code: str) -> pd.DataFrame:
