@@ -24,9 +24,7 @@ checked as (
         *,
         min(line_no) over (partition by file_no, academy_resolved) as key_first_line,
         only_faults([
-            case when academy_given is not null and $default_academy is not null
-                      and academy_given <> $default_academy
-                then fault('academy_code', 'academy_code differs from the --academy given') end,
+            academy_differs(academy_given, $default_academy),
             missing('academy_code', academy_resolved),
             case when not regexp_full_match(academy_resolved, '[A-Z0-9]{2,10}')
                 then fault('academy_code',

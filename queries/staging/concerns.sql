@@ -10,10 +10,6 @@ with source as (
     from raw_upload
 ),
 
-labels as (
-    select * from enum_labels
-),
-
 typed as (
     select
         source.*,
@@ -33,11 +29,11 @@ typed as (
         parse_bool(clean(missing_episode)) as missing_episode_bool,
         known.academy_code is not null as academy_known
     from source
-    left join labels as category_label
+    left join enum_labels as category_label
         on category_label.domain = 'category' and category_label.label_key = label_key(category)
-    left join labels as outcome_label
+    left join enum_labels as outcome_label
         on outcome_label.domain = 'outcome' and outcome_label.label_key = label_key(outcome)
-    left join labels as status_label
+    left join enum_labels as status_label
         on status_label.domain = 'status' and status_label.label_key = label_key(status)
     left join academies as known on known.academy_code = source.academy_resolved
 ),

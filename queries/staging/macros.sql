@@ -98,10 +98,15 @@ create or replace temp macro duplicate_key(key_line, line_no) as case
         'the same key as line ' || key_line || ' (the first row is kept)')
 end;
 
+-- A row naming an academy other than the --academy given (the academies file checks this too).
+create or replace temp macro academy_differs(given, default_academy) as case
+    when given is not null and default_academy is not null and given <> default_academy
+        then fault('academy_code', 'academy_code differs from the --academy given')
+end;
+
 -- The academy of a row: its own column wins, --academy fills a blank (SPEC §2).
 create or replace temp macro academy_faults(given, default_academy, resolved, known) as [
-    case when given is not null and default_academy is not null and given <> default_academy
-        then fault('academy_code', 'academy_code differs from the --academy given') end,
+    academy_differs(given, default_academy),
     case when resolved is null
         then fault('academy_code', 'academy_code is blank and no --academy was given') end,
     case when resolved is not null and not known
