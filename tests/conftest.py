@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import threading
 from pathlib import Path
 
 import duckdb
@@ -11,7 +13,6 @@ import pytest
 
 from safeguarding import database
 from safeguarding.ingest import ingest_files
-from safeguarding.paths import PROJECT_ROOT
 
 DATASET_TABLES = ("academies", "concerns", "referrals", "staff", "training", "policies")
 TODAY = dt.date(2026, 11, 28)
@@ -72,6 +73,27 @@ def table_checksums(db: Path) -> dict[str, str]:
     return digests
 
 
+@contextlib.contextmanager
+def writer_held_elsewhere(db: Path, hold_seconds: float = 30):
+    """Within the block, another thread holds the database's write lock (released on leaving
+    it, or after hold_seconds at the latest)."""
+    holding, release = threading.Event(), threading.Event()
+
+    def other_writer():
+        with database.writer(db):
+            holding.set()
+            release.wait(hold_seconds)
+
+    thread = threading.Thread(target=other_writer)
+    thread.start()
+    try:
+        assert holding.wait(10)
+        yield
+    finally:
+        release.set()
+        thread.join()
+
+
 def quarantine_reasons(result) -> dict[int, list[str]]:
     by_line: dict[int, list[str]] = {}
     for row in result.quarantined:
@@ -105,19 +127,11 @@ def demo_db(demo_build) -> Path:
 def page(demo_db, monkeypatch):
     """page("pages/x.py", **query_params) -> a finished AppTest run of that page on the demo
     trust, as of the demo's today unless as_of is given."""
-    from streamlit.testing.v1 import AppTest
+    from page_helpers import run_page  # imported here: page_helpers imports this module
 
     monkeypatch.setenv("SAFEGUARDING_DB", str(demo_db))
 
     def _open(page_path: str, timeout: float = 60, **query_params):
-        app = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=timeout)
-        query_params.setdefault("as_of", DEMO_TODAY.isoformat())
-        for key, value in query_params.items():
-            app.query_params[key] = value
-        app.run()  # the start page first: switching before a first run skips dashboard.py
-        if page_path != "pages/overview.py":
-            app.switch_page(page_path)
-            app.run()
-        return app
+        return run_page(page_path, timeout=timeout, query_params=query_params)
 
     return _open

@@ -3,12 +3,10 @@ the metrics query's, target, RAG and trend; one academy; governors; a broken map
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from conftest import DEMO_TODAY
+from page_helpers import academy_names, figure_titled, metric_frame, open_as
 
-from safeguarding import commitments, database, metrics, metrics_definitions
+from safeguarding import commitments, metrics_definitions
 from safeguarding.paths import PROJECT_ROOT
 
 SUBHEADERS = [
@@ -24,22 +22,8 @@ SUBHEADERS = [
 ]
 
 
-def figures(app) -> dict[str, dict]:
-    found = {}
-    for element in app.get("plotly_chart"):
-        spec = json.loads(element.proto.spec)
-        found[spec["layout"]["title"]["text"]] = spec
-    return found
-
-
-def figure_titled(app, starts: str) -> dict:
-    [spec] = [s for title, s in figures(app).items() if title.startswith(starts)]
-    return spec
-
-
 def trust_values(db, academies=None) -> dict[str, float]:
-    with database.reader(db) as con:
-        frame = metrics.compute(con, DEMO_TODAY, academies=academies)
+    frame = metric_frame(db, academies=academies)
     trust = frame[frame.academy_code == "TRUST"]
     return dict(zip(trust.metric, trust.value, strict=True))
 
@@ -121,9 +105,8 @@ def test_scorecard_bars_are_the_percentages(page, demo_db):
 def test_academy_grid_has_each_academys_figures(page, demo_db):
     app = page("pages/commitments.py")
     [grid] = figure_titled(app, "Each academy against each promise")["data"]
-    with database.reader(demo_db) as con:
-        frame = metrics.compute(con, DEMO_TODAY)
-        names = dict(con.execute("select academy_code, academy_name from academies").fetchall())
+    frame = metric_frame(demo_db)
+    names = academy_names(demo_db)
     oak = frame[(frame.academy_code == "OAK") & (frame.metric == "lado_on_time_pct")]
     column = grid["x"].index("OAK")
     row = next(i for i, y in enumerate(grid["y"]) if "LADO" in y)
@@ -164,24 +147,9 @@ def test_an_as_of_date_before_any_data(page):
     assert not app.exception
 
 
-def _as_role(monkeypatch, db, role, academy=None):
-    from streamlit.testing.v1 import AppTest
-
-    monkeypatch.setenv("SAFEGUARDING_DB", str(db))
-    app = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
-    app.query_params["as_of"] = DEMO_TODAY.isoformat()
-    app.session_state["demo_role"] = role
-    if academy:
-        app.session_state["demo_academy"] = academy
-    app.run()
-    app.switch_page("pages/commitments.py")
-    app.run()
-    return app
-
-
 @pytest.mark.parametrize(("role", "academy"), [("governor", None), ("local_governor", "ELM")])
 def test_governors_see_figures_with_small_numbers_hidden(monkeypatch, demo_db, role, academy):
-    app = _as_role(monkeypatch, demo_db, role, academy)
+    app = open_as(role, "pages/commitments.py", demo_db, monkeypatch, academy)
     assert not app.exception
     table = scorecard_table(app)
     assert len(table) > 0

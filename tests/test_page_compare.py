@@ -3,40 +3,16 @@ the metrics query on the demo trust."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
 
 import numpy as np
 import pandas as pd
 import pytest
 from conftest import DEMO_TODAY
+from page_helpers import academy_names, decode_array, figure_titled, figures, metric_frame, open_as
 
-from safeguarding import database, funnel, metrics
+from safeguarding import database, funnel
 from safeguarding.ui import compare_charts
-
-
-def _figures(app) -> dict[str, dict]:
-    """Every plotly figure on the page, by the start of its title."""
-    specs = [json.loads(element.proto.spec) for element in app.get("plotly_chart")]
-    return {spec["layout"]["title"]["text"]: spec for spec in specs}
-
-
-def _figure(app, title_start: str) -> dict:
-    [spec] = [s for title, s in _figures(app).items() if title.startswith(title_start)]
-    return spec
-
-
-def _array(values) -> list:
-    """Plotly may send numbers as a typed array ({"dtype", "bdata"}) or as a list."""
-    if isinstance(values, dict) and "bdata" in values:
-        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
-    return list(values)
-
-
-def _metrics(db, as_of=DEMO_TODAY, date_from=None, date_to=None) -> pd.DataFrame:
-    with database.reader(db) as con:
-        return metrics.compute(con, as_of, date_from, date_to)
 
 
 def _academies(db) -> pd.DataFrame:
@@ -51,7 +27,7 @@ def _points(spec: dict) -> dict[str, tuple[float, float]]:
         if trace.get("mode") == "markers+text":
             assert trace["text"] == trace["customdata"]  # every point labelled
             for code, x, y in zip(
-                trace["customdata"], _array(trace["x"]), _array(trace["y"]), strict=True
+                trace["customdata"], decode_array(trace["x"]), decode_array(trace["y"]), strict=True
             ):
                 found[code] = (x, y)
     return found
@@ -68,7 +44,7 @@ def test_compare_page_default_draws_three_figures_and_says_how_to_judge(page):
     ]
     assert len(app.get("plotly_chart")) == 3
     assert any("against the limits, not against its rank" in i.value for i in app.info)
-    for spec in _figures(app).values():
+    for spec in figures(app).values():
         assert spec["layout"]["title"]["subtitle"]["text"].startswith("29 Nov 2025 to 28 Nov 2026")
 
 
@@ -76,9 +52,9 @@ def test_funnel_points_are_the_metrics_query_figures(page, demo_db):
     """Each academy's point: x = the metric's denominator, y = its value; the trust line is
     the TRUST row's numerator / denominator."""
     app = page("pages/compare.py")
-    expected = _metrics(demo_db)
+    expected = metric_frame(demo_db)
     rows = expected[expected.metric == "csc_feedback_on_time_pct"].set_index("academy_code")
-    spec = _figure(app, "Feedback from children's social care within 1 working day: funnel")
+    spec = figure_titled(app, "Feedback from children's social care within 1 working day: funnel")
     points = _points(spec)
     plotted = rows[(rows.index != "TRUST") & (rows.denominator > 0)]
     assert set(points) == set(plotted.index)
@@ -88,27 +64,27 @@ def test_funnel_points_are_the_metrics_query_figures(page, demo_db):
     trust = rows.loc["TRUST"]
     p = trust.numerator / trust.denominator
     [trust_line] = [t for t in spec["data"] if t["name"].startswith("Trust")]
-    assert _array(trust_line["y"]) == pytest.approx([100 * p, 100 * p], abs=1e-3)
+    assert decode_array(trust_line["y"]) == pytest.approx([100 * p, 100 * p], abs=1e-3)
     # the 95 % curves pass through p ± 1.96·sqrt(p(1 − p)/n) at each academy's n
     lower, upper = [t for t in spec["data"] if t["name"] == "95% limits"]
     for x, _ in points.values():
         low, high = funnel.control_limits(p, x, funnel.Z_95)
-        assert np.interp(x, _array(lower["x"]), _array(lower["y"])) == pytest.approx(
+        assert np.interp(x, decode_array(lower["x"]), decode_array(lower["y"])) == pytest.approx(
             100 * low, abs=0.2
         )
-        assert np.interp(x, _array(upper["x"]), _array(upper["y"])) == pytest.approx(
+        assert np.interp(x, decode_array(upper["x"]), decode_array(upper["y"])) == pytest.approx(
             100 * high, abs=0.2
         )
 
 
 def test_rates_are_counts_per_100_pupils_on_roll(page, demo_db):
     app = page("pages/compare.py")
-    expected = _metrics(demo_db)
+    expected = metric_frame(demo_db)
     counts = expected[expected.metric == "concerns_logged"].set_index("academy_code")["value"]
     academies = _academies(demo_db).set_index("academy_code")
-    spec = _figure(app, "Concerns logged per 100 pupils on roll")
+    spec = figure_titled(app, "Concerns logged per 100 pupils on roll")
     [bars] = [t for t in spec["data"] if t["type"] == "bar"]
-    shown = dict(zip(bars["y"], _array(bars["x"]), strict=True))
+    shown = dict(zip(bars["y"], decode_array(bars["x"]), strict=True))
     assert len(shown) == len(academies)
     for code, row in academies.iterrows():
         rate = shown[f"{row.academy_name} ({code})"]
@@ -121,15 +97,17 @@ def test_rates_are_counts_per_100_pupils_on_roll(page, demo_db):
 
 def test_ranked_view_shows_wilson_intervals_in_order(page, demo_db):
     app = page("pages/compare.py")
-    rows = _metrics(demo_db)
+    rows = metric_frame(demo_db)
     rows = rows[(rows.metric == "csc_feedback_on_time_pct") & (rows.academy_code != "TRUST")]
-    spec = _figure(app, "Feedback from children's social care within 1 working day: academies")
+    spec = figure_titled(
+        app, "Feedback from children's social care within 1 working day: academies"
+    )
     for trace in spec["data"]:
         for name, x, plus, minus in zip(
             trace["y"],
-            _array(trace["x"]),
-            _array(trace["error_x"]["array"]),
-            _array(trace["error_x"]["arrayminus"]),
+            decode_array(trace["x"]),
+            decode_array(trace["error_x"]["array"]),
+            decode_array(trace["error_x"]["arrayminus"]),
             strict=True,
         ):
             code = name.rsplit("(", 1)[1].rstrip(")")
@@ -149,16 +127,16 @@ def test_changed_filters_show_the_chosen_academies_against_the_whole_trust(page,
     app = page("pages/compare.py", window="academic_year", academy=["OAK", "ELM"])
     app.radio(key="compare_funnel_metric").set_value("dsl_review_on_time_pct").run()
     assert not app.exception
-    expected = _metrics(demo_db, DEMO_TODAY, dt.date(2026, 9, 1), DEMO_TODAY)
+    expected = metric_frame(demo_db, DEMO_TODAY, dt.date(2026, 9, 1), DEMO_TODAY)
     rows = expected[expected.metric == "dsl_review_on_time_pct"].set_index("academy_code")
-    spec = _figure(app, "Concerns reviewed by the DSL on time: funnel")
+    spec = figure_titled(app, "Concerns reviewed by the DSL on time: funnel")
     points = _points(spec)
     assert set(points) == {"OAK", "ELM"}
     for code, (x, y) in points.items():
         assert (x, y) == (rows.loc[code, "denominator"], pytest.approx(rows.loc[code, "value"]))
     [trust_line] = [t for t in spec["data"] if t["name"].startswith("Trust")]
     trust = rows.loc["TRUST"]
-    assert _array(trust_line["y"])[0] == pytest.approx(
+    assert decode_array(trust_line["y"])[0] == pytest.approx(
         100 * trust.numerator / trust.denominator, abs=1e-3
     )
     table = app.dataframe[-1].value
@@ -170,7 +148,7 @@ def test_rate_measure_can_be_changed(page):
     app = page("pages/compare.py")
     app.radio(key="compare_rate_metric").set_value("cse_concerns_logged").run()
     assert not app.exception
-    assert _figure(app, "CSE concerns logged per 100 pupils on roll")
+    assert figure_titled(app, "CSE concerns logged per 100 pupils on roll")
 
 
 def test_a_date_before_any_data_says_so_plainly(page):
@@ -287,30 +265,18 @@ def test_a_large_trust_labels_only_the_academies_outside_the_limits():
 def test_governor_view_leaves_small_numbers_off_the_funnel(demo_db, monkeypatch):
     """Governors get figures resting on 1 to 5 children as `c` (SPEC §5): those academies are
     named as not plotted, and every plotted point still matches the metrics query."""
-    from streamlit.testing.v1 import AppTest
-
-    from safeguarding.paths import PROJECT_ROOT
-
-    monkeypatch.setenv("SAFEGUARDING_DB", str(demo_db))
-    app = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
-    app.query_params["as_of"] = DEMO_TODAY.isoformat()
-    app.session_state["demo_role"] = "governor"
-    app.run()
-    app.switch_page("pages/compare.py")
-    app.run()
+    app = open_as("governor", "pages/compare.py", demo_db, monkeypatch)
     assert not app.exception
-    rows = _metrics(demo_db)
+    rows = metric_frame(demo_db)
     rows = rows[rows.metric == "csc_feedback_on_time_pct"].set_index("academy_code")
     small = rows[
         (rows.index != "TRUST") & (rows.numerator.between(1, 5) | rows.denominator.between(1, 5))
     ]
     assert len(small) > 0
     [note] = [c.value for c in app.caption if c.value.startswith("Not plotted, figures resting")]
-    names = dict(
-        zip(_academies(demo_db).academy_code, _academies(demo_db).academy_name, strict=True)
-    )
+    names = academy_names(demo_db)
     assert all(names[code] in note for code in small.index)
-    spec = _figure(app, "Feedback from children's social care within 1 working day: funnel")
+    spec = figure_titled(app, "Feedback from children's social care within 1 working day: funnel")
     points = _points(spec)
     assert not set(points) & set(small.index)
     for code, (x, y) in points.items():

@@ -8,10 +8,10 @@ import shutil
 
 import duckdb
 import pytest
-from conftest import DEMO_TODAY
+from conftest import DEMO_TODAY, writer_held_elsewhere
+from page_helpers import open_as, run_page
 
 from safeguarding import database, standards
-from safeguarding.paths import PROJECT_ROOT
 
 CONCERNS = (
     b"concern_id,pupil_ref,logged_at,category,dsl_reviewed_at,Source System\n"
@@ -96,21 +96,13 @@ def test_changed_filters_narrow_freshness_and_history_and_mark_stale(page, demo_
 @pytest.fixture
 def writable_page(demo_db, tmp_path, monkeypatch):
     """The data page on a private copy of the demo database (uploads change it)."""
-    from streamlit.testing.v1 import AppTest
-
     db = tmp_path / "trust.duckdb"
     shutil.copyfile(demo_db, db)
     monkeypatch.setenv("SAFEGUARDING_DB", str(db))
 
     def _open(**query_params):
-        app = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
-        app.query_params["as_of"] = dt.date.today().isoformat()
-        for key, value in query_params.items():
-            app.query_params[key] = value
-        app.run()
-        app.switch_page("pages/data.py")
-        app.run()
-        return app
+        params = {"as_of": dt.date.today().isoformat(), **query_params}
+        return run_page("pages/data.py", query_params=params)
 
     return db, _open
 
@@ -174,50 +166,19 @@ def test_pressing_load_with_no_file_says_so(writable_page):
 
 
 def test_busy_database_shows_a_clear_message(writable_page, monkeypatch):
-    import threading
-
     from safeguarding.ui import uploads
 
     db, open_page = writable_page
     app = open_page()
     monkeypatch.setattr(uploads, "WAIT_SECONDS", 0.3)
-    holding, release = threading.Event(), threading.Event()
-
-    def other_writer():
-        with database.writer(db):
-            holding.set()
-            release.wait(30)
-
-    thread = threading.Thread(target=other_writer)
-    thread.start()
-    try:
-        assert holding.wait(10)
+    with writer_held_elsewhere(db):
         app = _upload(app, [("oak-concerns.csv", CONCERNS, "text/csv")], academy="OAK")
-    finally:
-        release.set()
-        thread.join()
     assert not app.exception
     assert any("database is busy" in e.value for e in app.error)
 
 
-def _as_role(monkeypatch, db, role: str, academy: str | None = None):
-    """The data page previewed in demo mode as another role (the sidebar's role switcher)."""
-    from streamlit.testing.v1 import AppTest
-
-    monkeypatch.setenv("SAFEGUARDING_DB", str(db))
-    app = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
-    app.query_params["as_of"] = DEMO_TODAY.isoformat()
-    app.session_state["demo_role"] = role
-    if academy:
-        app.session_state["demo_academy"] = academy
-    app.run()
-    app.switch_page("pages/data.py")
-    app.run()
-    return app
-
-
 def test_governors_see_freshness_but_cannot_upload(demo_db, monkeypatch):
-    app = _as_role(monkeypatch, demo_db, "governor")
+    app = open_as("governor", "pages/data.py", demo_db, monkeypatch)
     assert not app.exception
     assert len(app.get("file_uploader")) == 0
     assert any("does not load data" in i.value for i in app.info)
@@ -225,7 +186,7 @@ def test_governors_see_freshness_but_cannot_upload(demo_db, monkeypatch):
 
 
 def test_a_dsl_uploads_for_their_own_academy_only(demo_db, monkeypatch):
-    app = _as_role(monkeypatch, demo_db, "dsl", academy="OAK")
+    app = open_as("dsl", "pages/data.py", demo_db, monkeypatch, academy="OAK")
     assert not app.exception
     assert len(app.get("file_uploader")) == 1
     assert app.selectbox(key="data_academy").options == ["Demo Oak Primary Academy (OAK)"]

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from conftest import DEMO_TODAY
+from page_helpers import metric_frame
 
-from safeguarding import database, metrics, metrics_definitions
+from safeguarding import metrics_definitions
 from safeguarding.ui.tiles import HEADLINE_METRICS
 
 
 def _trust_value(db, metric_id, as_of, academies=None):
-    with database.reader(db) as con:
-        frame = metrics.compute(con, as_of, academies=academies)
+    frame = metric_frame(db, as_of, academies=academies)
     row = frame[(frame.academy_code == "TRUST") & (frame.metric == metric_id)].iloc[0]
     return row
 

@@ -4,11 +4,11 @@ default and changed filters, and their numbers are the metrics query's and its l
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import pytest
 from conftest import DEMO_TODAY
 from metric_fixtures import build
+from page_helpers import academy_names, figure_titled, metric_frame
 
 from safeguarding import database, metrics
 from safeguarding.ui import policy_charts as pc
@@ -21,31 +21,8 @@ SUBHEADERS = [
 ]
 
 
-def figures(app) -> dict[str, dict]:
-    found = {}
-    for element in app.get("plotly_chart"):
-        spec = json.loads(element.proto.spec)
-        found[spec["layout"]["title"]["text"]] = spec
-    return found
-
-
-def figure_titled(app, starts: str) -> dict:
-    [spec] = [s for title, s in figures(app).items() if title.startswith(starts)]
-    return spec
-
-
-def metric_frame(db, as_of=DEMO_TODAY, academies=None):
-    with database.reader(db) as con:
-        return metrics.compute(con, as_of, academies=academies)
-
-
 def value_of(frame, code, metric_id):
     return frame[(frame.academy_code == code) & (frame.metric == metric_id)].iloc[0].value
-
-
-def academy_names(db) -> dict[str, str]:
-    with database.reader(db) as con:
-        return dict(con.execute("select academy_code, academy_name from academies").fetchall())
 
 
 def register_table(app):

@@ -3,15 +3,15 @@ query, changed filters, empty states, and the feedback-days query on hand-made r
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 from conftest import DEMO_TODAY
+from page_helpers import academy_names as names_of_academies
+from page_helpers import chart, metric_frame, open_as
 
 from safeguarding import database, metrics, sql
 
@@ -26,30 +26,6 @@ SECTIONS = [
 ]
 
 
-def _array(value):
-    """Plotly may write numeric arrays as typed arrays ({"dtype", "bdata"}): decode them."""
-    if isinstance(value, dict) and "bdata" in value:
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
-    return value
-
-
-def chart(app, key: str) -> dict:
-    for element in app.get("plotly_chart"):
-        if element.proto.id.endswith(key):
-            spec = json.loads(element.proto.spec)
-            for trace in spec["data"]:
-                for axis in ("x", "y", "customdata", "text"):
-                    if axis in trace:
-                        trace[axis] = _array(trace[axis])
-            return spec
-    raise AssertionError(f"no chart with key {key!r}")
-
-
-def trust_and_academies(db, as_of, date_from, date_to, academies=None):
-    with database.reader(db) as con:
-        return metrics.compute(con, as_of, date_from, date_to, academies)
-
-
 def _bars_by_academy(spec) -> dict[str, float]:
     """Bar length per academy name over the RAG traces of a by-academy chart."""
     bars = {}
@@ -61,8 +37,7 @@ def _bars_by_academy(spec) -> dict[str, float]:
 
 @pytest.fixture(scope="module")
 def academy_names(demo_db) -> dict[str, str]:
-    with duckdb.connect(str(demo_db), read_only=True) as con:
-        return dict(con.execute("select academy_code, academy_name from academies").fetchall())
+    return names_of_academies(demo_db)
 
 
 def test_default_view_has_every_section_in_order(page):
@@ -92,7 +67,7 @@ def test_default_view_has_every_section_in_order(page):
 def test_on_time_by_academy_matches_the_metrics_query(page, demo_db, academy_names):
     """Default window: the 12 months to the demo's today."""
     app = page("pages/referrals.py")
-    expected = trust_and_academies(demo_db, DEMO_TODAY, DEMO_TODAY - dt.timedelta(days=364), None)
+    expected = metric_frame(demo_db, DEMO_TODAY, DEMO_TODAY - dt.timedelta(days=364), None)
     rows = expected[expected.metric == "csc_feedback_on_time_pct"].set_index("academy_code")
     bars = _bars_by_academy(chart(app, "referrals_on_time_by_academy"))
     for code, row in rows.drop(index="TRUST").iterrows():
@@ -113,7 +88,7 @@ def test_monthly_on_time_adds_up_to_the_window_figure(page, demo_db):
     """Months partition the window, so on-time and due summed over the TRUST line's points are
     the metric's numerator and denominator for the whole window."""
     app = page("pages/referrals.py")
-    expected = trust_and_academies(demo_db, DEMO_TODAY, DEMO_TODAY - dt.timedelta(days=364), None)
+    expected = metric_frame(demo_db, DEMO_TODAY, DEMO_TODAY - dt.timedelta(days=364), None)
     trust = expected[
         (expected.metric == "csc_feedback_on_time_pct") & (expected.academy_code == "TRUST")
     ].iloc[0]
@@ -125,7 +100,7 @@ def test_monthly_on_time_adds_up_to_the_window_figure(page, demo_db):
 
 def test_agency_mix_adds_up_to_referrals_made(page, demo_db):
     app = page("pages/referrals.py")
-    expected = trust_and_academies(demo_db, DEMO_TODAY, DEMO_TODAY - dt.timedelta(days=364), None)
+    expected = metric_frame(demo_db, DEMO_TODAY, DEMO_TODAY - dt.timedelta(days=364), None)
     made = expected[(expected.metric == "referrals_made") & (expected.academy_code == "TRUST")]
     spec = chart(app, "referrals_agency_mix")
     assert sum(spec["data"][0]["x"]) == made.value.iloc[0]
@@ -133,7 +108,7 @@ def test_agency_mix_adds_up_to_referrals_made(page, demo_db):
 
 def test_lado_and_dsl_review_figures_match_the_metrics_query(page, demo_db, academy_names):
     app = page("pages/referrals.py")
-    expected = trust_and_academies(demo_db, DEMO_TODAY, DEMO_TODAY - dt.timedelta(days=364), None)
+    expected = metric_frame(demo_db, DEMO_TODAY, DEMO_TODAY - dt.timedelta(days=364), None)
     for key, metric_id in [
         ("referrals_lado_by_academy", "lado_on_time_pct"),
         ("referrals_dsl_on_time", "dsl_review_on_time_pct"),
@@ -164,8 +139,7 @@ def test_one_academy_and_a_term_window(page, demo_db, academy_names):
     """ELM in the autumn term 2026/27 to date: ELM's figures and records only."""
     app = page("pages/referrals.py", academy=["ELM"], window="term")
     assert not app.exception
-    with database.reader(demo_db) as con:
-        expected = metrics.compute(con, DEMO_TODAY, dt.date(2026, 9, 1), DEMO_TODAY, ["ELM"])
+    expected = metric_frame(demo_db, DEMO_TODAY, dt.date(2026, 9, 1), DEMO_TODAY, ["ELM"])
     value = expected[
         (expected.metric == "csc_feedback_on_time_pct") & (expected.academy_code == "ELM")
     ].value.iloc[0]
@@ -194,7 +168,7 @@ def test_changing_the_decision_scope_and_monthly_academies(page, demo_db):
     app = page("pages/referrals.py")
     app.radio(key="referrals_decisions_scope").set_value("all").run()
     assert not app.exception
-    expected = trust_and_academies(demo_db, DEMO_TODAY, DEMO_TODAY - dt.timedelta(days=364), None)
+    expected = metric_frame(demo_db, DEMO_TODAY, DEMO_TODAY - dt.timedelta(days=364), None)
     made = expected[(expected.metric == "referrals_made") & (expected.academy_code == "TRUST")]
     bars = [t for t in chart(app, "referrals_decisions")["data"] if t["type"] == "bar"]
     assert sum(sum(t["x"]) for t in bars) == made.value.iloc[0]
@@ -300,24 +274,6 @@ def _run(db, name: str, params: dict):
 # --- other roles (demo mode's role preview) -------------------------------------------------------
 
 
-def open_as(role: str, page_path: str, demo_db, monkeypatch, academy: str | None = None):
-    """A finished run of the page as the demo's role preview shows it to `role`."""
-    from streamlit.testing.v1 import AppTest
-
-    from safeguarding.paths import PROJECT_ROOT
-
-    monkeypatch.setenv("SAFEGUARDING_DB", str(demo_db))
-    app = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
-    app.query_params["as_of"] = DEMO_TODAY.isoformat()
-    app.session_state["demo_role"] = role
-    if academy:
-        app.session_state["demo_academy"] = academy
-    app.run()
-    app.switch_page(page_path)
-    app.run()
-    return app
-
-
 SMALL = {1, 2, 3, 4, 5}
 
 
@@ -342,7 +298,7 @@ def test_governors_see_no_records_and_no_small_counts(demo_db, monkeypatch, acad
         assert not {str(n) for n in SMALL} & set(pair)
     # An academy whose figure governors may not see has a label and no bar.
     expected = disclosure.suppress_metrics(
-        trust_and_academies(demo_db, DEMO_TODAY, DEMO_TODAY - dt.timedelta(days=364), None)
+        metric_frame(demo_db, DEMO_TODAY, DEMO_TODAY - dt.timedelta(days=364), None)
     )
     rows = expected[expected.metric == "lado_on_time_pct"].set_index("academy_code")
     spec = chart(app, "referrals_lado_by_academy")

@@ -3,15 +3,14 @@ plotted numbers are the metrics query's (heatmap, induction bars, DSL table, exp
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
 
 import numpy as np
 import pandas as pd
 import pytest
 from conftest import DEMO_TODAY
 from metric_fixtures import build
+from page_helpers import academy_names, decode_array, figure_titled, metric_frame
 
 from safeguarding import database, metrics
 from safeguarding.ui import training_charts as tc
@@ -26,44 +25,8 @@ SUBHEADERS = [
 ]
 
 
-def _array(value):
-    """Plotly writes numeric arrays as typed base64 ("bdata"); lists stay lists."""
-    if isinstance(value, dict) and "bdata" in value:
-        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        if "shape" in value:
-            shape = [int(n) for n in str(value["shape"]).split(",")]
-            array = array.reshape(shape)
-        return array.tolist()
-    return value
-
-
-def figures(app) -> dict[str, dict]:
-    """Each plotly chart's figure by its title."""
-    found = {}
-    for element in app.get("plotly_chart"):
-        spec = json.loads(element.proto.spec)
-        found[spec["layout"]["title"]["text"]] = spec
-    return found
-
-
-def figure_titled(app, starts: str) -> dict:
-    [spec] = [s for title, s in figures(app).items() if title.startswith(starts)]
-    return spec
-
-
-def metric_frame(db, as_of=DEMO_TODAY, academies=None, date_from=None):
-    with database.reader(db) as con:
-        return metrics.compute(con, as_of, date_from, None, academies)
-
-
 def value_of(frame, code, metric_id):
     return frame[(frame.academy_code == code) & (frame.metric == metric_id)].iloc[0]
-
-
-def academy_names(db) -> dict[str, str]:
-    with database.reader(db) as con:
-        rows = con.execute("select academy_code, academy_name from academies").fetchall()
-    return dict(rows)
 
 
 def test_default_view_draws_every_section_without_error(page):
@@ -88,7 +51,7 @@ def test_heatmap_all_staff_and_governor_columns_are_the_metrics(page, demo_db):
     [heatmap] = spec["data"]
     columns = heatmap["x"]
     rows = heatmap["y"]
-    z = _array(heatmap["z"])
+    z = decode_array(heatmap["z"])
     names = academy_names(demo_db)
     expected = metric_frame(demo_db)
     for code in [*sorted(names), "TRUST"]:
@@ -128,7 +91,7 @@ def test_induction_bars_are_induction_on_time_pct(page, demo_db):
     names = academy_names(demo_db)
     plotted = {}
     for trace in spec["data"]:
-        for name, x in zip(trace["y"], _array(trace["x"]), strict=True):
+        for name, x in zip(trace["y"], decode_array(trace["x"]), strict=True):
             plotted[name] = x
     assert len(plotted) == len(names)
     for code, name in names.items():
@@ -169,7 +132,7 @@ def test_expiry_calendar_matches_the_drill_down_lists(page, demo_db):
     bars = [t for t in spec["data"] if t["type"] == "bar"]
     weeks = bars[0]["x"]
     assert len(weeks) == tc.EXPIRY_WEEKS
-    per_week = np.sum([_array(t["y"]) for t in bars], axis=0)
+    per_week = np.sum([decode_array(t["y"]) for t in bars], axis=0)
     # the totals printed above the bars are the sums of the stacks
     [totals] = [t for t in spec["data"] if t["type"] == "scatter"]
     assert [int(n) for n in totals["text"]] == per_week.tolist()
@@ -218,7 +181,8 @@ def test_academies_chosen_narrow_every_figure(page, demo_db):
     expected = metric_frame(demo_db, academies=["OAK", "ELM"])
     trust = value_of(expected, "TRUST", "safeguarding_training_in_date_pct")
     row = heatmap["y"].index(f"<b>{tc.TRUST_LABEL}</b>")
-    assert _array(heatmap["z"])[row][heatmap["x"].index("All staff")] == pytest.approx(trust.value)
+    z = decode_array(heatmap["z"])
+    assert z[row][heatmap["x"].index("All staff")] == pytest.approx(trust.value)
     table = app.dataframe[0].value
     assert set(table["Academy"]) == {names["OAK"], names["ELM"], tc.TRUST_LABEL}
     assert set(app.dataframe[1].value["academy"]) <= {names["OAK"], names["ELM"]}
@@ -285,7 +249,7 @@ def test_heatmap_of_a_hand_made_trust(small_trust, page, monkeypatch):
     assert cells["All staff"] == [2, 3]
     assert cells["Governors & trustees"] == [1, 2]
     assert cells["Principals"] == [0, 0]
-    z = dict(zip(heatmap["x"], _array(heatmap["z"])[0], strict=True))
+    z = dict(zip(heatmap["x"], decode_array(heatmap["z"])[0], strict=True))
     assert z["All staff"] == pytest.approx(66.7)
     assert z["Principals"] is None
     calendar = figure_titled(app, "Training expiring")

@@ -3,39 +3,17 @@ figures checked against the metrics query, and this year against last."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
 import math
 
-import duckdb
-import numpy as np
 import pytest
 from conftest import DEMO_TODAY
+from page_helpers import academy_names, chart, metric_frame, open_as
 
 from safeguarding import control_limits, database, metrics
 from safeguarding.ui import trend_charts
 
 KEYS = [f"trends_{metric_id}" for metric_id in trend_charts.HEADLINE_METRICS]
-
-
-def _array(value):
-    """Plotly may write numeric arrays as typed arrays ({"dtype", "bdata"}): decode them."""
-    if isinstance(value, dict) and "bdata" in value:
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
-    return value
-
-
-def chart(app, key: str) -> dict:
-    for element in app.get("plotly_chart"):
-        if element.proto.id.endswith(key):
-            spec = json.loads(element.proto.spec)
-            for trace in spec["data"]:
-                for axis in ("x", "y"):
-                    if axis in trace:
-                        trace[axis] = _array(trace[axis])
-            return spec
-    raise AssertionError(f"no chart with key {key!r}")
 
 
 def trace(spec: dict, name: str) -> dict:
@@ -45,11 +23,6 @@ def trace(spec: dict, name: str) -> dict:
 def plotted(spec: dict, who: str = "Trust") -> dict[str, float | None]:
     line = trace(spec, who)
     return dict(zip(line["x"], line["y"], strict=True))
-
-
-def compute(db, as_of, date_from, date_to, academies=None):
-    with database.reader(db) as con:
-        return metrics.compute(con, as_of, date_from, date_to, academies)
 
 
 def figure_of(frame, metric_id, code="TRUST"):
@@ -65,8 +38,7 @@ def _same(a, b) -> bool:
 
 @pytest.fixture(scope="module")
 def names(demo_db) -> dict[str, str]:
-    with duckdb.connect(str(demo_db), read_only=True) as con:
-        return dict(con.execute("select academy_code, academy_name from academies").fetchall())
+    return academy_names(demo_db)
 
 
 def test_default_view_by_term(page):
@@ -95,8 +67,8 @@ def test_term_points_are_the_metrics_query_at_each_term_end(page, demo_db, metri
     term 2026/27 cut at the as-of date."""
     app = page("pages/trends.py")
     points = plotted(chart(app, f"trends_{metric_id}"))
-    summer = compute(demo_db, dt.date(2026, 8, 31), dt.date(2026, 4, 6), dt.date(2026, 8, 31))
-    autumn = compute(demo_db, DEMO_TODAY, dt.date(2026, 9, 1), DEMO_TODAY)
+    summer = metric_frame(demo_db, dt.date(2026, 8, 31), dt.date(2026, 4, 6), dt.date(2026, 8, 31))
+    autumn = metric_frame(demo_db, DEMO_TODAY, dt.date(2026, 9, 1), DEMO_TODAY)
     assert _same(points["Summer 2025/26"], figure_of(summer, metric_id).value)
     assert _same(points["Autumn 2026/27 (to date)"], figure_of(autumn, metric_id).value)
 
@@ -152,7 +124,9 @@ def test_by_month_and_for_one_academy(page, demo_db, names):
     labels = trace(spec, "Trust")["x"]
     assert labels[0] == "Sep 2023" and labels[-1] == "Nov 2026 (to date)"
     assert len(labels) == 39
-    october = compute(demo_db, dt.date(2026, 10, 31), dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    october = metric_frame(
+        demo_db, dt.date(2026, 10, 31), dt.date(2026, 10, 1), dt.date(2026, 10, 31)
+    )
     assert plotted(spec)["Oct 2026"] == figure_of(october, "referrals_made").value
 
     app.selectbox(key="trends_who").set_value("ELM").run()
@@ -173,7 +147,7 @@ def test_this_year_against_last(page, demo_db):
     last_year = trace(spec, "2025/26 (last year)")
     assert this_year["x"] == ["Sep", "Oct", "Nov"]
     assert last_year["x"] == trend_charts.SCHOOL_MONTHS
-    march = compute(demo_db, dt.date(2026, 3, 31), dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+    march = metric_frame(demo_db, dt.date(2026, 3, 31), dt.date(2026, 3, 1), dt.date(2026, 3, 31))
     assert _same(
         dict(zip(last_year["x"], last_year["y"], strict=True))["Mar"],
         figure_of(march, "induction_on_time_pct").value,
@@ -189,7 +163,7 @@ def test_this_year_against_last_by_month_uses_the_same_figures(page, demo_db):
     assert not app.exception
     spec = chart(app, "trends_year_against_last")
     last_year = dict(zip(*(trace(spec, "2025/26 (last year)")[axis] for axis in "xy"), strict=True))
-    march = compute(demo_db, dt.date(2026, 3, 31), dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+    march = metric_frame(demo_db, dt.date(2026, 3, 31), dt.date(2026, 3, 1), dt.date(2026, 3, 31))
     assert last_year["Mar"] == figure_of(march, "referrals_made").value
     assert plotted(chart(app, "trends_referrals_made"))["Mar 2026"] == last_year["Mar"]
 
@@ -199,7 +173,7 @@ def test_academy_filter_makes_the_trust_line_that_academy(page, demo_db, names):
     assert not app.exception
     spec = chart(app, "trends_referrals_made")
     assert names["OAK"] in spec["layout"]["title"]["text"]
-    summer = compute(
+    summer = metric_frame(
         demo_db, dt.date(2026, 8, 31), dt.date(2026, 4, 6), dt.date(2026, 8, 31), ["OAK"]
     )
     line = spec["data"][[t.get("name") for t in spec["data"]].index(names["OAK"])]
@@ -239,17 +213,7 @@ def test_month_periods_cut_the_last_month_at_the_as_of_date():
 
 def test_governors_see_no_small_counts(demo_db, monkeypatch, names):
     """Referrals made by OAK per month are mostly 0 to 3: governors see them as c, not plotted."""
-    from streamlit.testing.v1 import AppTest
-
-    from safeguarding.paths import PROJECT_ROOT
-
-    monkeypatch.setenv("SAFEGUARDING_DB", str(demo_db))
-    app = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
-    app.query_params["as_of"] = DEMO_TODAY.isoformat()
-    app.session_state["demo_role"] = "governor"
-    app.run()
-    app.switch_page("pages/trends.py")
-    app.run()
+    app = open_as("governor", "pages/trends.py", demo_db, monkeypatch)
     app.radio(key="trends_period").set_value("month").run()
     app.selectbox(key="trends_who").set_value("OAK").run()
     assert not app.exception

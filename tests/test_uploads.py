@@ -3,12 +3,9 @@ a sentence per file, quarantined rows by line, and never an exception for the pa
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from conftest import rows, table_checksums
+from conftest import rows, table_checksums, writer_held_elsewhere
 
-from safeguarding import database
 from safeguarding.ingest import Upload
 from safeguarding.scope import Scope
 from safeguarding.ui import uploads
@@ -108,24 +105,11 @@ def test_academies_reference_goes_first_whatever_the_order_picked(db):
 
 def test_busy_database_is_a_sentence_not_an_exception(trust, db):
     """Another writer holds the database for longer than the page waits."""
-    holding, release = threading.Event(), threading.Event()
-
-    def other_writer():
-        with database.writer(db):
-            holding.set()
-            release.wait(10)
-
-    thread = threading.Thread(target=other_writer)
-    thread.start()
-    try:
-        assert holding.wait(10)
+    with writer_held_elsewhere(db):
         before = table_checksums(db)
         outcome = uploads.ingest_uploads(
             [Upload("oak-concerns.csv", CONCERNS)], academy="OAK", db=db, wait_seconds=0.3
         )
-    finally:
-        release.set()
-        thread.join()
     assert outcome.results == ()
     assert "busy" in outcome.problem and "Nothing from these files was loaded" in outcome.problem
     assert table_checksums(db) == before
