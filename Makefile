@@ -7,10 +7,11 @@ PORT ?= 8501
 
 .PHONY: run test lint demo bench clean faults
 
-$(VENV)/.installed-runtime: requirements.txt
+$(VENV)/.installed-runtime: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --editable .
 	touch $@
 
 $(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed-runtime
@@ -30,8 +31,11 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# The suite runs on the tests' own clock (tests/conftest.py), split over every core.
+TEST_WORKERS ?= auto
+
 test: $(VENV)/.installed-dev lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 faults: $(VENV)/.installed-dev
 	FAULT_REPETITIONS=$${FAULT_REPETITIONS:-50} $(PY) -m pytest tests/test_fault_injection.py

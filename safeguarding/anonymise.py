@@ -1,6 +1,6 @@
 """Turning an academy's raw export into a contract file that holds no real identifiers.
 
-The academy runs this on its own machine, before anything leaves it (SPEC §1: exports are
+The academy runs this on its own machine, before anything leaves it (product.md §1: exports are
 anonymised). A mapping file (TOML, one per kind of export) says which raw column becomes which
 contract column. Everything else is dropped, so free text, names, dates of birth and UPNs never
 reach the output unless a column is named as an identifier to pseudonymise.
@@ -72,7 +72,7 @@ _PERSON_OR_NARRATIVE_HEADERS = {
     "assignedto",
 }
 # Parts that mark a header as identifying or free text wherever they appear (the ingest's own
-# list, SPEC §2, plus a few narrative words export tools use).
+# list, product.md §2, plus a few narrative words export tools use).
 _SENSITIVE_HEADER_PARTS = (
     *identifiers.IDENTIFYING_HEADER_WORDS,
     "comment",

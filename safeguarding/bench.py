@@ -1,4 +1,4 @@
-"""Benchmark at the scale of the largest trusts (SPEC §7), in one run.
+"""Benchmark at the scale of the largest trusts (product.md §7), in one run.
 
     python -m safeguarding bench [--academies 100 --years 5] [--work data/large] [--json PATH]
 
@@ -6,7 +6,7 @@ Writes the demo generator's exports for the trust (or reuses them), then measure
 
 - the time DuckDB alone needs to read the same files into tables: `create table t as select *
   from read_csv(file, all_varchar=true)` for every CSV. DuckDB has no Windows-1252 or XLSX
-  reader here (SPEC §8), so a Windows-1252 CSV is decoded in Python and written as UTF-8 first
+  reader here (product.md §8), so a Windows-1252 CSV is decoded in Python and written as UTF-8 first
   (that work counts in the baseline), and an XLSX file's baseline is openpyxl reading every row
   of its sheet (read-only mode, values only);
 - the full ingest of those files into a new database (`ingest_files`, as the command does), and
@@ -50,7 +50,7 @@ DEFAULT_TODAY = dt.date(2026, 11, 28)
 TREND_TERMS = 15
 RESULT_MARKER = "BENCH-RESULT "
 FILES_MANIFEST = "bench-files.json"
-# SPEC §7 on a 2-core machine.
+# product.md §7 on a 2-core machine.
 TARGETS = {
     "warm_page_seconds": 0.25,
     "cold_page_seconds": 1.5,
@@ -187,7 +187,7 @@ def run(options: BenchOptions, echo=print) -> dict[str, Any]:
 
 
 def targets(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Each SPEC §7 bar with the measured figure it is judged on."""
+    """Each product.md §7 bar with the measured figure it is judged on."""
     pages = result["pages"]
     worst_warm = max(pages.items(), key=lambda kv: kv[1]["warm_seconds"])
     worst_cold = max(pages.items(), key=lambda kv: kv[1]["cold_seconds"])

@@ -5,7 +5,7 @@ concerns, Training, Policies: every metric per academy and for the trust, with i
 and a native Excel chart), a trend by term, the metric definitions and the standards, and, in
 the trust lead's pack only, the record lists behind the figures (pseudonymous references).
 
-Who sees what (SPEC §5):
+Who sees what (product.md §5):
 - trust_lead: every academy, unsuppressed, with the record lists;
 - governor: every academy, aggregates only, small numbers suppressed;
 - local_governor: one academy and the trust totals (over every academy), suppressed.

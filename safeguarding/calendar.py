@@ -1,4 +1,4 @@
-"""Working days and academic terms, kept in the database as `calendar_days` (SPEC §3).
+"""Working days and academic terms, kept in the database as `calendar_days` (product.md §3).
 
 Deadlines such as "feedback within one working day" are computed in SQL with the persisted
 macro `add_working_days(d, n)`, which looks days up in `calendar_days`. Readers open the
@@ -22,7 +22,7 @@ import duckdb
 import holidays
 from dateutil.easter import easter
 
-from safeguarding import sql
+from safeguarding import clock, sql
 from safeguarding.paths import config_dir
 
 # The calendar reaches this many years past the last date in the data (and around today), so a
@@ -134,7 +134,7 @@ def calendar_span(
 ) -> tuple[dt.date, dt.date]:
     """Whole years from the earliest date in the data or today − 2 years, whichever is earlier,
     to the latest date in the data or today, whichever is later, plus two years."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     first_on, last_on = con.execute(sql.load("calendar/data_span")).fetchone()
     first_year = min(first_on.year if first_on else today.year, today.year - YEARS_OF_MARGIN)
     last_year = max(last_on.year if last_on else today.year, today.year) + YEARS_OF_MARGIN

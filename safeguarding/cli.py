@@ -1,6 +1,6 @@
 """`python -m safeguarding COMMAND`: one module per command in safeguarding/commands/.
 
-Exit status (SPEC §6): 0 success, 1 when a file was refused (or the work could not be done),
+Exit status (product.md §6): 0 success, 1 when a file was refused (or the work could not be done),
 2 on usage errors.
 """
 
@@ -23,7 +23,7 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m safeguarding",
+        prog="safeguarding",
         description="Safeguarding governance dashboard: load exports, compute metrics.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

@@ -1,4 +1,4 @@
-"""The data contract of SPEC §2: datasets, their columns, keys and allowed values.
+"""The data contract of product.md §2: datasets, their columns, keys and allowed values.
 
 This is the one place the contract is written down in Python. The staging SQL in
 `queries/staging/` implements the same types and rules row by row; tests hold the two together.

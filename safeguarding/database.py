@@ -1,7 +1,7 @@
 """Opening the DuckDB file: many readers, one writer, and never a half-written database.
 
 DuckDB lets one process write a file, and a process that merely holds it open (even read-only)
-blocks a writer elsewhere (SPEC §8). So writers never touch the live file: a writer takes an
+blocks a writer elsewhere (product.md §8). So writers never touch the live file: a writer takes an
 advisory lock, copies the live file to a scratch file beside it, changes the copy, and swaps it
 in with an atomic rename. Readers (the dashboard, `metrics`) keep reading the file they opened;
 the next time they look, the path names the new file. A writer killed at any point leaves the
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from safeguarding import sql
+from safeguarding import clock, sql
 from safeguarding.paths import default_db_path
 
 SCHEMA_VERSION = 4
@@ -91,8 +91,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         con.execute("begin")
         con.execute(script)
         con.execute(
-            "insert into schema_version values ($version, current_timestamp)",
-            {"version": version},
+            "insert into schema_version values ($version, $applied_at)",
+            {"version": version, "applied_at": clock.now()},
         )
         con.execute("commit")
     return SCHEMA_VERSION

@@ -10,7 +10,7 @@ Windows-1252, XLSX with real date cells, header and value aliases from config/al
 dates, a couple of category labels outside the taxonomy (they load as `other`), and a few rows
 that ingest must quarantine, listed in planted_faults.json.
 
-Volumes follow a realistic trust by default. SPEC §7 defines its large-trust benchmark by
+Volumes follow a realistic trust by default. product.md §7 defines its large-trust benchmark by
 volumes (100 academies x 5 years = about a million concerns), which needs about five times the
 concerns per pupil of an ordinary school, so concern volumes scale up with the trust's size
 unless `scale` is given.
@@ -31,7 +31,7 @@ import holidays
 import numpy as np
 from openpyxl import Workbook
 
-from safeguarding import standards
+from safeguarding import clock, standards
 from safeguarding.contract import CONTRACT
 from safeguarding.templates import save_reproducible_xlsx
 
@@ -123,7 +123,7 @@ class DemoOptions:
     seed: int = 1
     academies: int = DEFAULT_ACADEMIES
     years: int = DEFAULT_YEARS
-    today: dt.date = field(default_factory=dt.date.today)
+    today: dt.date = field(default_factory=clock.today)
     scale: float | None = None  # concerns multiplier; None = by trust size (module docstring)
     # Staff read each September's KCSIE edition up to this one; None = the trust's current
     # edition in config/standards.toml.

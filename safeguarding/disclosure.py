@@ -1,4 +1,4 @@
-"""Small-number suppression for governor views (SPEC §5), implemented once.
+"""Small-number suppression for governor views (product.md §5), implemented once.
 
 Governors see figures that cannot identify a child. A count of children (concerns, referrals:
 the metrics marked `suppressible` in config/metrics.toml) from 1 to the threshold in

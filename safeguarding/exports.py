@@ -1,5 +1,5 @@
 """Writing data out safely: every text cell that a spreadsheet could run as a formula is
-neutralised (SPEC §2: a cell starting with =, +, -, @, tab, CR or LF)."""
+neutralised (product.md §2: a cell starting with =, +, -, @, tab, CR or LF)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Who is signed in, and what their role lets them see (SPEC §5).
+"""Who is signed in, and what their role lets them see (product.md §5).
 
 Identity comes from Streamlit's native sign-in (OIDC, configured in .streamlit/secrets.toml) or
 from a trusted reverse-proxy header; the trust's users file (config/users.toml, or

@@ -1,4 +1,4 @@
-"""Computing the SPEC §4 metrics: for one as-of date, as a series, and the lists behind them.
+"""Computing the product.md §4 metrics: for one as-of date, as a series, and the lists behind them.
 
 All the arithmetic is in `queries/metrics/*.sql`; this module chooses the queries, binds their
 parameters (scope, window, standards) and stacks the results. Each metric query computes a group
@@ -6,7 +6,7 @@ of metrics for a list of snapshots (as-of date + window) at once, so one as-of d
 series are the same query with one snapshot or many.
 
 Results are long: one row per academy and metric, plus academy_code "TRUST", with
-value, numerator and denominator. Figures are unsuppressed (SPEC §4); suppression for governor
+value, numerator and denominator. Figures are unsuppressed (product.md §4); suppression for governor
 views is applied by the caller.
 """
 
@@ -66,7 +66,8 @@ class Window:
         from_on: dt.date | None = None,
         to_on: dt.date | None = None,
     ) -> Window:
-        """SPEC §4 defaults: to = the as-of date, from = to − 364 days (a year, both ends in)."""
+        """product.md §4 defaults: to = the as-of date, from = to − 364 days (a year, both ends
+        in)."""
         to_on = to_on or as_of
         from_on = from_on or to_on - dt.timedelta(days=DEFAULT_WINDOW_DAYS - 1)
         if from_on > to_on:
@@ -112,7 +113,7 @@ def compute(
     standards: Standards | None = None,
 ) -> pd.DataFrame:
     """Every metric at one as-of date: columns academy_code, metric, value, numerator,
-    denominator; academies in code order then TRUST, metrics in SPEC §4 order."""
+    denominator; academies in code order then TRUST, metrics in product.md §4 order."""
     window = Window.ending(as_of, from_on, to_on)
     frame = series(con, [window], academies, standards)
     return frame.drop(columns="as_of_on").reset_index(drop=True)
@@ -181,7 +182,7 @@ def drill_down(
 
 
 def as_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """JSON-ready dicts in SPEC §4's shape: counts as integers, missing values as None."""
+    """JSON-ready dicts in product.md §4's shape: counts as integers, missing values as None."""
     units = {metric_id: d.unit for metric_id, d in metrics_definitions.load().items()}
     records = []
     for row in frame[RESULT_COLUMNS].itertuples(index=False):

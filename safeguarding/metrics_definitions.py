@@ -15,7 +15,7 @@ from safeguarding.paths import PROJECT_ROOT, QUERIES_DIR, config_dir
 
 SHIPPED_METRICS = PROJECT_ROOT / "config" / "metrics.toml"
 
-# The ids of SPEC §4, in its order. They are stable: the file must define exactly these.
+# The ids of product.md §4, in its order. They are stable: the file must define exactly these.
 METRIC_IDS = (
     "concerns_logged",
     "cse_concerns_logged",
@@ -96,7 +96,7 @@ def metrics_file() -> Path:
 
 
 def load(path: Path | None = None) -> dict[str, MetricDefinition]:
-    """Every metric definition by id, in SPEC §4 order."""
+    """Every metric definition by id, in product.md §4 order."""
     path = Path(path) if path else metrics_file()
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -118,7 +118,8 @@ def parse(
     unknown = [metric_id for metric_id in tables if metric_id not in METRIC_IDS]
     if unknown:
         raise MetricDefinitionsError(
-            f"{path}: [metrics.{unknown[0]}] is not a metric of SPEC §4. Metric ids are fixed."
+            f"{path}: [metrics.{unknown[0]}] is not a metric of product.md §4. Metric ids are "
+            "fixed."
         )
     missing = [metric_id for metric_id in METRIC_IDS if metric_id not in tables]
     if missing:

@@ -1,4 +1,4 @@
-"""What a signed-in person may see: which academies, and at what level of detail (SPEC §5).
+"""What a signed-in person may see: which academies, and at what level of detail (product.md §5).
 
 Every read of the data takes the Scope, so the limits hold where data is read, not only where
 pages are drawn.

@@ -1,4 +1,4 @@
-"""The trust's safeguarding standards (SPEC §3), read from `config/standards.toml`.
+"""The trust's safeguarding standards (product.md §3), read from `config/standards.toml`.
 
 The file is the one place targets live: deadlines in working days, training validity in months,
 the current KCSIE edition, the required policy types. `load()` validates it and returns a

@@ -5,17 +5,39 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import os
 import threading
 from pathlib import Path
 
 import duckdb
 import pytest
+import time_machine
 
-from safeguarding import database
+from safeguarding import clock, database
 from safeguarding.ingest import ingest_files
 
 DATASET_TABLES = ("academies", "concerns", "referrals", "staff", "training", "policies")
-TODAY = dt.date(2026, 11, 28)
+
+# The suite's one "now". Every test runs on this clock, whatever the real date: time-machine
+# moves the product's clock (safeguarding.clock) in this process, and subprocess_env() carries
+# it to the processes a test starts. The demo trust is built on this clock too, so the demo's
+# "today" and the tests' are one date by construction.
+NOW = dt.datetime(2026, 11, 28, 9, 0)
+TODAY = NOW.date()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def tests_clock():
+    # tick: the clock runs on from NOW (lock waits and time-outs need time to pass).
+    with time_machine.travel(NOW, tick=True):
+        yield
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    """The environment for a process a test starts: this one's, with the clock pinned to the
+    tests' clock as it reads now."""
+    return {**os.environ, clock.PIN_VARIABLE: clock.now().isoformat(), **extra}
+
 
 ACADEMIES_CSV = (
     "academy_code,academy_name,phase,urn,pupils_on_roll\n"
@@ -39,7 +61,6 @@ def load(db, tmp_path):
         folder.mkdir()
         path = folder / name
         path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-        options.setdefault("today", TODAY)
         options.setdefault("who", "test-runner")
         [result] = ingest_files([path], db=db, **options)
         return result
@@ -101,19 +122,19 @@ def quarantine_reasons(result) -> dict[int, list[str]]:
     return by_line
 
 
-DEMO_TODAY = dt.date(2026, 11, 28)
-
-
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory):
-    """The default demo trust, built once per test run: (database path, demo result, ingest
-    results). Tests must not change it."""
+    """The default demo trust, built once per test run on the tests' clock (so its exports are
+    made, and loaded, on TODAY): (database path, demo result, ingest results). Tests must not
+    change it."""
     from safeguarding import demo
 
     folder = tmp_path_factory.mktemp("demo")
-    result = demo.generate_demo(folder / "exports", demo.DemoOptions(seed=1, today=DEMO_TODAY))
+    options = demo.DemoOptions(seed=1)
+    assert options.today == TODAY
+    result = demo.generate_demo(folder / "exports", options)
     db_path = folder / "trust.duckdb"
-    ingested = ingest_files(result.files, db=db_path, who="demo", today=DEMO_TODAY)
+    ingested = ingest_files(result.files, db=db_path, who="demo")
     database.mark_origin(db_path, "demo")
     return db_path, result, ingested
 

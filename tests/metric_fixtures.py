@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from conftest import TODAY  # the suite's one clock
 
 from safeguarding import calendar, database, metrics
-
-TODAY = dt.date(2026, 11, 28)
 
 ACADEMIES = [
     {"academy_code": "OAK", "academy_name": "Oak Primary", "phase": "primary"},

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from conftest import DEMO_TODAY
+from conftest import TODAY
 
 from safeguarding import database, metrics
 from safeguarding.paths import PROJECT_ROOT
@@ -31,7 +31,7 @@ def run_page(
     from streamlit.testing.v1 import AppTest
 
     app = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=timeout)
-    params = {"as_of": DEMO_TODAY.isoformat(), **(query_params or {})}
+    params = {"as_of": TODAY.isoformat(), **(query_params or {})}
     for key, value in params.items():
         app.query_params[key] = value
     if demo_role:
@@ -100,7 +100,7 @@ def chart(app, key: str) -> dict:
 
 def metric_frame(
     db: Path,
-    as_of: dt.date = DEMO_TODAY,
+    as_of: dt.date = TODAY,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     academies: list[str] | None = None,

@@ -1,4 +1,4 @@
-"""The bad-input corpus (SPEC §2 "What bad input gets"), generated here, one test per case.
+"""The bad-input corpus (product.md §2 "What bad input gets"), generated here, one test per case.
 
 Every case states its exact outcome: either the whole file is refused (a message naming the
 file, the problem and the fix) and every table is byte-for-byte as before, or the file loads
@@ -236,7 +236,7 @@ CASES: list[Case] = [
     ),
 ]
 
-# Identifying and free-text headers (SPEC §2): each one, as an extra column, refuses the file.
+# Identifying and free-text headers (product.md §2): each one, as an extra column, refuses the file.
 IDENTIFYING_HEADERS = {
     "name": "name",
     "Forename": "name",  # the first identifying word found is named
@@ -272,8 +272,8 @@ for _header, _word in IDENTIFYING_HEADERS.items():
         )
     )
 
-# Identifier-shaped values (SPEC §2): a column mostly made of them refuses the file, whether it
-# is a contract column or an extra one.
+# Identifier-shaped values (product.md §2): a column mostly made of them refuses the file,
+# whether it is a contract column or an extra one.
 IDENTIFIER_VALUES = {
     "UPNs (unique pupil numbers)": valid_upns(6),
     "e-mail addresses": [f"child{n}@example.org" for n in range(6)],

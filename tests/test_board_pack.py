@@ -14,7 +14,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from safeguarding import board_pack, cli, disclosure, metrics
+from safeguarding import board_pack, cli, clock, disclosure, metrics
 from safeguarding.ingest import ingest_files
 
 AS_OF = dt.date(2026, 11, 28)
@@ -396,12 +396,22 @@ def test_a_malformed_date_or_role_exits_2(small_db, tmp_path, capsys):
     for argv in (
         ["--as-of", "28/11/2026", "--role", "governor"],
         ["--as-of", "2026-11-28", "--role", "dsl"],
-        ["--role", "governor"],
+        ["--as-of", "2026-11-28"],
     ):
         with pytest.raises(SystemExit) as stopped:
             cli.main(["board-pack", *argv, "--out", out, "--db", str(small_db)])
         assert stopped.value.code == cli.EXIT_USAGE
     capsys.readouterr()
+
+
+def test_the_pack_is_as_of_today_when_no_date_is_given(small_db, tmp_path, capsys):
+    out = tmp_path / "pack.xlsx"
+    code, printed, _ = run(capsys, "--role", "governor", "--out", str(out), "--db", str(small_db))
+    assert code == cli.EXIT_OK
+    assert f"as of {clock.today()}, written to {out}" in printed
+    cover = openpyxl.load_workbook(out).worksheets[0]
+    facts = {row[0].value: row[1].value for row in cover.iter_rows(min_row=3) if row[0].value}
+    assert facts["As of"].date() == clock.today()
 
 
 def test_no_database_or_no_folder_exits_1(small_db, tmp_path, capsys):

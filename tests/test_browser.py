@@ -15,7 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import DEMO_TODAY
+from conftest import TODAY, subprocess_env
 
 from safeguarding.paths import PROJECT_ROOT
 
@@ -64,7 +64,7 @@ def _free_port() -> int:
 def _streamlit(db, log, *options: str):
     """`streamlit run dashboard.py` on a free port against `db`; yields its URL."""
     port = _free_port()
-    env = {**os.environ, "SAFEGUARDING_DB": str(db)}
+    env = subprocess_env(SAFEGUARDING_DB=str(db))
     command = [sys.executable, "-m", "streamlit", "run", "dashboard.py"]
     command += ["--server.port", str(port), "--server.headless", "true"]
     command += ["--browser.gatherUsageStats", "false", *options]
@@ -131,7 +131,7 @@ def test_page_renders_without_error_and_is_screenshotted(server, browser, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     tab = browser.new_page(viewport={"width": 1400, "height": 3200})
     try:
-        tab.goto(f"{server}/{PAGES[name]}?as_of={DEMO_TODAY.isoformat()}")
+        tab.goto(f"{server}/{PAGES[name]}?as_of={TODAY.isoformat()}")
         _wait_until_finished(tab)
         exceptions = tab.locator('[data-testid="stException"]').count()
         errors = tab.locator('[data-testid="stAlertContentError"]').all_inner_texts()
@@ -163,7 +163,7 @@ def test_the_server_refuses_an_upload_over_the_cap(demo_db, browser, tmp_path):
     with _streamlit(demo_db, tmp_path / "log", "--server.maxUploadSize", "1") as url:
         tab = browser.new_page(viewport={"width": 1400, "height": 2000})
         try:
-            tab.goto(f"{url}/data?as_of={DEMO_TODAY.isoformat()}")
+            tab.goto(f"{url}/data?as_of={TODAY.isoformat()}")
             _wait_until_finished(tab)
             uploader = tab.locator('[data-testid="stFileUploader"] input[type="file"]').first
             uploader.set_input_files(str(big))

@@ -1,4 +1,4 @@
-"""The working-day calendar in DuckDB: calendar_days and add_working_days (SPEC §3)."""
+"""The working-day calendar in DuckDB: calendar_days and add_working_days (product.md §3)."""
 
 from __future__ import annotations
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import DEMO_TODAY, rows
+import pytest
+from conftest import NOW, TODAY, rows
 
 from safeguarding import cli
 
@@ -53,7 +54,7 @@ def test_unknown_categories_load_as_other_with_a_warning(demo_build):
 
 
 def test_status_command_shows_history_and_freshness(demo_db, capsys):
-    code = cli.main(["status", "--db", str(demo_db), "--as-of", DEMO_TODAY.isoformat()])
+    code = cli.main(["status", "--db", str(demo_db), "--as-of", TODAY.isoformat()])
     out = capsys.readouterr().out
     assert code == cli.EXIT_OK
     assert "Last 20 ingests" in out and "loaded" in out
@@ -64,17 +65,39 @@ def test_status_command_shows_history_and_freshness(demo_db, capsys):
     assert all(" 0 " in line for line in freshness_lines)
 
 
-def test_status_marks_every_dataset_stale_after_the_standard_period(demo_db, capsys):
-    later = DEMO_TODAY + dt.timedelta(days=15)  # the standard is 14 days
-    assert cli.main(["status", "--db", str(demo_db), "--as-of", later.isoformat()]) == 0
-    freshness_lines = capsys.readouterr().out.split("Data freshness")[1].splitlines()[2:]
+def test_status_marks_every_dataset_stale_after_the_standard_period(demo_db, capsys, time_machine):
+    """Fifteen days after the demo's exports (the standard is 14), with no new export: every
+    academy and dataset is 15 days old and stale, at the default as-of date (today)."""
+    time_machine.move_to(NOW + dt.timedelta(days=15))
+    assert cli.main(["status", "--db", str(demo_db)]) == 0
+    out = capsys.readouterr().out
+    assert f"Data freshness at {TODAY + dt.timedelta(days=15)}" in out
+    freshness_lines = out.split("Data freshness")[1].splitlines()[2:]
     assert freshness_lines and all(line.count("15*") == 5 for line in freshness_lines)
+
+
+@pytest.mark.parametrize("command", ["status", "metrics", "board-pack"])
+def test_an_as_of_date_after_today_is_refused_by_every_command(demo_db, tmp_path, capsys, command):
+    tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
+    extra = ["--role", "governor", "--out", str(tmp_path / "pack.xlsx")]
+    argv = [
+        command,
+        "--db",
+        str(demo_db),
+        "--as-of",
+        tomorrow,
+        *(extra if command == "board-pack" else []),
+    ]
+    assert cli.main(argv) == cli.EXIT_USAGE
+    captured = capsys.readouterr()
+    assert f"--as-of {tomorrow} is after today ({TODAY})" in captured.err
+    assert captured.out == "" and not (tmp_path / "pack.xlsx").exists()
 
 
 def test_status_before_the_first_export_shows_never_not_negative_days(demo_db, capsys):
     """Exports after the as-of date have not happened yet: the day before the demo's exports
     every academy and dataset is 'never', stale (as on the Data page), not -1 days."""
-    earlier = DEMO_TODAY - dt.timedelta(days=1)
+    earlier = TODAY - dt.timedelta(days=1)
     assert cli.main(["status", "--db", str(demo_db), "--as-of", earlier.isoformat()]) == 0
     freshness_lines = capsys.readouterr().out.split("Data freshness")[1].splitlines()[2:]
     assert len(freshness_lines) == 8

@@ -105,7 +105,7 @@ UK = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: (\d{2}):(\d{2})(?::(\d{2}))?)?"
 
 
 def parse_timestamp(value: object) -> dt.datetime:
-    """SPEC §2 date forms; raises ValueError for anything else (31 February included)."""
+    """product.md §2 date forms; raises ValueError for anything else (31 February included)."""
     if isinstance(value, dt.datetime):
         return value
     if isinstance(value, dt.date):
@@ -124,7 +124,7 @@ BOOLEANS = {"true", "false", "yes", "no", "y", "n", "1", "0"}
 
 
 def row_faults(dataset: str, row: dict[str, object], academies: set[str]) -> list[str]:
-    """The contract columns this row breaks a rule on (SPEC §2), category labels excepted."""
+    """The contract columns this row breaks a rule on (product.md §2), category labels excepted."""
     faults, values = [], {}
     for column in CONTRACT[dataset].columns:
         value = row.get(column.name)

@@ -1,4 +1,4 @@
-"""Small-number suppression (SPEC §5): hand-made frames with hand-computed expectations, and a
+"""Small-number suppression (product.md §5): hand-made frames with hand-computed expectations, and a
 checker proving no hidden figure can be worked out by subtraction from a total."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Fault injection (SPEC §7 "no bad input ... leaves the database half-changed", §8).
+"""Fault injection (product.md §7 "no bad input ... leaves the database half-changed", §8).
 
 - An ingest killed with SIGKILL at varied points leaves a database that opens and holds either
   the state before the ingest or the whole new file, never part of it; the next ingest works.
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import ACADEMIES_CSV, DEMO_TODAY, TODAY, table_checksums
+from conftest import ACADEMIES_CSV, TODAY, table_checksums
 
 from safeguarding.ingest import ingest_files
 from safeguarding.paths import PROJECT_ROOT
@@ -182,8 +182,8 @@ def test_an_ingest_waits_a_bounded_time_for_another_writer_then_fails_clearly(wo
 
 
 def test_an_open_reader_does_not_block_an_ingest_and_keeps_its_snapshot(world, tmp_path):
-    """SPEC §8: a process holding the file open blocks DuckDB writers; the copy-and-swap writer
-    must not be blocked, and the open reader keeps a consistent (old) view."""
+    """product.md §8: a process holding the file open blocks DuckDB writers; the copy-and-swap
+    writer must not be blocked, and the open reader keeps a consistent (old) view."""
     _folder, base, big, _before, after = world
     db = tmp_path / "trust.duckdb"
     shutil.copyfile(base, db)
@@ -257,7 +257,7 @@ def test_the_dashboard_serves_without_error_while_ingests_run(demo_db, tmp_path,
         while time.monotonic() < deadline and (runs < 8 or len(ingests) < 3):
             page = pages[runs % len(pages)]
             app = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
-            app.query_params["as_of"] = DEMO_TODAY.isoformat()
+            app.query_params["as_of"] = TODAY.isoformat()
             app.run()
             if page != "pages/overview.py":
                 app.switch_page(page)

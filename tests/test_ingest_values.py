@@ -1,4 +1,4 @@
-"""Value parsing and row rules: what loads, what is quarantined, and why (SPEC §2)."""
+"""Value parsing and row rules: what loads, what is quarantined, and why (product.md §2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Concern metrics (SPEC §4): counts, DSL review timeliness and median, decisions, CSE mentors.
+"""Concern metrics (product.md §4): counts, DSL review timeliness and median, decisions, CSE
+mentors.
 
 May 2025: Fri 2, Sat 3, Sun 4, Mon 5 (May Day bank holiday), Tue 6, ... Fri 9, Sat 10, Mon 12,
 Tue 13, Wed 14.

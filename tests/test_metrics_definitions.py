@@ -1,4 +1,4 @@
-"""config/metrics.toml: one definition per SPEC §4 metric, validated; RAG from thresholds."""
+"""config/metrics.toml: one definition per product.md §4 metric, validated; RAG from thresholds."""
 
 from __future__ import annotations
 
@@ -51,7 +51,10 @@ def shipped_document() -> dict:
     ("change", "message"),
     [
         (lambda m: m.pop("lado_on_time_pct"), "[metrics.lado_on_time_pct] is missing"),
-        (lambda m: m.update(pupils_happy_pct=m["concerns_logged"]), "is not a metric of SPEC"),
+        (
+            lambda m: m.update(pupils_happy_pct=m["concerns_logged"]),
+            "is not a metric of product.md",
+        ),
         (lambda m: m["concerns_logged"].update(unit="people"), "unit is 'people'"),
         (lambda m: m["concerns_logged"].pop("anchor"), "needs an anchor"),
         (lambda m: m["concerns_logged"].update(colour="blue"), "unknown key 'colour'"),

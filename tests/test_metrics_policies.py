@@ -1,4 +1,4 @@
-"""Policy register metrics (SPEC §4): overdue, due soon, required types missing."""
+"""Policy register metrics (product.md §4): overdue, due soon, required types missing."""
 
 from __future__ import annotations
 

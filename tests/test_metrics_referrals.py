@@ -1,4 +1,4 @@
-"""Referral metrics (SPEC §4): feedback from children's social care, follow-ups, LADO.
+"""Referral metrics (product.md §4): feedback from children's social care, follow-ups, LADO.
 
 May 2025: Thu 1, Fri 2, Mon 5 (bank holiday), Tue 6, Sat 10, Mon 12, Wed 14, Thu 15, Fri 16,
 Tue 20, Wed 21, Mon 26 (bank holiday), Thu 29, Fri 30; Mon 2 June.

@@ -1,4 +1,4 @@
-"""Staff and training metrics (SPEC §4): who is in post, training in date, induction, DSLs,
+"""Staff and training metrics (product.md §4): who is in post, training in date, induction, DSLs,
 KCSIE reads, governors, training expiring."""
 
 from __future__ import annotations

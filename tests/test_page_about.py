@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import DEMO_TODAY
+from conftest import TODAY
 
 from safeguarding import database, metrics_definitions, standards
 
@@ -69,11 +69,13 @@ def test_where_the_data_came_from_matches_the_database(page, demo_db):
     assert oak["latest date in the data"].date() == oak_concerns[1]
 
 
-def test_changed_filters_narrow_the_data_and_mark_it_stale(page, demo_db):
+def test_changed_filters_narrow_the_data_and_mark_it_stale(page, demo_db, time_machine):
     """OAK only, 60 days after the demo was loaded: five rows, all stale."""
     with database.reader(demo_db) as con:
-        last = con.execute("select max(ingested_at)::date from ingest_log").fetchone()[0]
-    app = page("pages/about.py", as_of=(last + dt.timedelta(days=60)).isoformat(), academy=["OAK"])
+        last = con.execute("select max(ingested_at) from ingest_log").fetchone()[0]
+    time_machine.move_to(last + dt.timedelta(days=60))
+    as_of = last.date() + dt.timedelta(days=60)
+    app = page("pages/about.py", as_of=as_of.isoformat(), academy=["OAK"])
     assert not app.exception
     sources = app.dataframe[-1].value
     assert set(sources["academy"]) == {"Demo Oak Primary Academy (OAK)"}
@@ -96,6 +98,6 @@ def test_finding_a_measure(page):
 
 
 def test_before_any_export_the_page_says_so(page):
-    app = page("pages/about.py", as_of=(DEMO_TODAY - dt.timedelta(days=3650)).isoformat())
+    app = page("pages/about.py", as_of=(TODAY - dt.timedelta(days=3650)).isoformat())
     assert not app.exception
     assert any("No export had arrived" in w.value for w in app.warning)

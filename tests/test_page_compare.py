@@ -8,7 +8,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import DEMO_TODAY
+from conftest import TODAY
 from page_helpers import academy_names, decode_array, figure_titled, figures, metric_frame, open_as
 
 from safeguarding import database, funnel
@@ -127,7 +127,7 @@ def test_changed_filters_show_the_chosen_academies_against_the_whole_trust(page,
     app = page("pages/compare.py", window="academic_year", academy=["OAK", "ELM"])
     app.radio(key="compare_funnel_metric").set_value("dsl_review_on_time_pct").run()
     assert not app.exception
-    expected = metric_frame(demo_db, DEMO_TODAY, dt.date(2026, 9, 1), DEMO_TODAY)
+    expected = metric_frame(demo_db, TODAY, dt.date(2026, 9, 1), TODAY)
     rows = expected[expected.metric == "dsl_review_on_time_pct"].set_index("academy_code")
     spec = figure_titled(app, "Concerns reviewed by the DSL on time: funnel")
     points = _points(spec)
@@ -193,7 +193,7 @@ def test_an_academy_without_a_roll_figure_is_shown_as_such_and_left_out_of_the_t
 
 
 def test_suppressed_figures_are_marked_c_and_left_off_the_charts():
-    """Governor views get `c` for counts of 1 to 5 (SPEC §5). OAK's 4 concerns are `c`: no
+    """Governor views get `c` for counts of 1 to 5 (product.md §5). OAK's 4 concerns are `c`: no
     rate, the note says c; the trust rate still comes from the TRUST row (30 + 4 = 34 over
     300 + 100 pupils = 8.5). ELM's referral figure rests on a suppressed denominator: no
     point, no interval, its row says so."""
@@ -263,7 +263,7 @@ def test_a_large_trust_labels_only_the_academies_outside_the_limits():
 
 
 def test_governor_view_leaves_small_numbers_off_the_funnel(demo_db, monkeypatch):
-    """Governors get figures resting on 1 to 5 children as `c` (SPEC §5): those academies are
+    """Governors get figures resting on 1 to 5 children as `c` (product.md §5): those academies are
     named as not plotted, and every plotted point still matches the metrics query."""
     app = open_as("governor", "pages/compare.py", demo_db, monkeypatch)
     assert not app.exception

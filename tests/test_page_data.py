@@ -8,7 +8,7 @@ import shutil
 
 import duckdb
 import pytest
-from conftest import DEMO_TODAY, writer_held_elsewhere
+from conftest import TODAY, writer_held_elsewhere
 from page_helpers import open_as, run_page
 
 from safeguarding import database, standards
@@ -65,7 +65,7 @@ def test_data_page_default_shows_freshness_history_and_templates(page, demo_db):
     for label, cells in matrix.iterrows():
         code = label.rsplit("(", 1)[1].rstrip(")")
         for dataset, text in cells.items():
-            days = (DEMO_TODAY - exports[(code, dataset)].date()).days
+            days = (TODAY - exports[(code, dataset)].date()).days
             assert text.startswith(f"{days} days")
 
     history = app.dataframe[1].value
@@ -75,12 +75,13 @@ def test_data_page_default_shows_freshness_history_and_templates(page, demo_db):
     assert len(labels) == 7
 
 
-def test_changed_filters_narrow_freshness_and_history_and_mark_stale(page, demo_db):
+def test_changed_filters_narrow_freshness_and_history_and_mark_stale(page, demo_db, time_machine):
     """30 days after the last export, OAK only: every OAK cell is stale (over 14 days), and
     the history holds OAK's files and trust-wide ones only."""
     exports = _last_exports(demo_db)
-    last = max(at for (a, _), at in exports.items() if a == "OAK").date()
-    as_of = last + dt.timedelta(days=30)
+    last = max(at for (a, _), at in exports.items() if a == "OAK")
+    time_machine.move_to(last + dt.timedelta(days=30))
+    as_of = last.date() + dt.timedelta(days=30)
     app = page("pages/data.py", as_of=as_of.isoformat(), academy=["OAK"])
     assert not app.exception
     matrix = app.dataframe[0].value
@@ -101,7 +102,7 @@ def writable_page(demo_db, tmp_path, monkeypatch):
     monkeypatch.setenv("SAFEGUARDING_DB", str(db))
 
     def _open(**query_params):
-        params = {"as_of": dt.date.today().isoformat(), **query_params}
+        params = {"as_of": TODAY.isoformat(), **query_params}
         return run_page("pages/data.py", query_params=params)
 
     return db, _open

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import DEMO_TODAY
+from conftest import TODAY
 from page_helpers import metric_frame
 
 from safeguarding import metrics_definitions
@@ -23,17 +23,17 @@ def test_overview_tiles_show_the_trust_figures_of_the_metrics_query(page, demo_d
     assert app.title[0].value == "Weekly safeguarding overview"
     shown = {m.label: m.value for m in app.metric}
     assert len(shown) == len(HEADLINE_METRICS)
-    row = _trust_value(demo_db, "csc_feedback_on_time_pct", DEMO_TODAY)
+    row = _trust_value(demo_db, "csc_feedback_on_time_pct", TODAY)
     labels = {metric_id: d.label for metric_id, d in metrics_definitions.load().items()}
     assert shown[labels["csc_feedback_on_time_pct"]] == f"{row.value:.1f}%"
-    overdue = _trust_value(demo_db, "csc_feedback_overdue", DEMO_TODAY)
+    overdue = _trust_value(demo_db, "csc_feedback_overdue", TODAY)
     assert shown[labels["csc_feedback_overdue"]] == f"{int(overdue.value):,}"
 
 
 def test_overview_change_since_last_week(page, demo_db):
     app = page("pages/overview.py")
-    now = _trust_value(demo_db, "policies_overdue", DEMO_TODAY).value
-    before = _trust_value(demo_db, "policies_overdue", DEMO_TODAY - dt.timedelta(days=7)).value
+    now = _trust_value(demo_db, "policies_overdue", TODAY).value
+    before = _trust_value(demo_db, "policies_overdue", TODAY - dt.timedelta(days=7)).value
     [tile] = [m for m in app.metric if m.label == "Policies overdue for review"]
     assert tile.value == f"{int(now):,}"
     expected_delta = f"{now - before:+,.0f}" if now != before else ""
@@ -46,7 +46,7 @@ def test_needs_attention_lists_every_overdue_referral_of_the_academies_chosen(pa
     [table] = app.dataframe
     frame = table.value
     assert set(frame["academy_code"]) <= {"OAK", "TRUST"}
-    overdue = _trust_value(demo_db, "csc_feedback_overdue", DEMO_TODAY, ["OAK"]).value
+    overdue = _trust_value(demo_db, "csc_feedback_overdue", TODAY, ["OAK"]).value
     rows = frame[frame["area"] == "Feedback from children's social care overdue"]
     assert len(rows) == overdue
 

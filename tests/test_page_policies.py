@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import DEMO_TODAY
+from conftest import TODAY
 from metric_fixtures import build
 from page_helpers import academy_names, figure_titled, metric_frame
 
@@ -107,7 +107,7 @@ def test_required_matrix_missing_cells_are_the_missing_list(page, demo_db):
         if "Missing" in text
     }
     with database.reader(demo_db) as con:
-        missing = metrics.drill_down(con, "required_policies_missing_list", DEMO_TODAY)
+        missing = metrics.drill_down(con, "required_policies_missing_list", TODAY)
     listed = {
         (row.academy_code, pc.POLICY_TYPE_HEADS[row.policy_type])
         for row in missing.itertuples(index=False)

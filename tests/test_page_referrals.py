@@ -9,7 +9,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import DEMO_TODAY
+from conftest import TODAY
 from page_helpers import academy_names as names_of_academies
 from page_helpers import chart, metric_frame, open_as
 
@@ -67,7 +67,7 @@ def test_default_view_has_every_section_in_order(page):
 def test_on_time_by_academy_matches_the_metrics_query(page, demo_db, academy_names):
     """Default window: the 12 months to the demo's today."""
     app = page("pages/referrals.py")
-    expected = metric_frame(demo_db, DEMO_TODAY, DEMO_TODAY - dt.timedelta(days=364), None)
+    expected = metric_frame(demo_db, TODAY, TODAY - dt.timedelta(days=364), None)
     rows = expected[expected.metric == "csc_feedback_on_time_pct"].set_index("academy_code")
     bars = _bars_by_academy(chart(app, "referrals_on_time_by_academy"))
     for code, row in rows.drop(index="TRUST").iterrows():
@@ -88,7 +88,7 @@ def test_monthly_on_time_adds_up_to_the_window_figure(page, demo_db):
     """Months partition the window, so on-time and due summed over the TRUST line's points are
     the metric's numerator and denominator for the whole window."""
     app = page("pages/referrals.py")
-    expected = metric_frame(demo_db, DEMO_TODAY, DEMO_TODAY - dt.timedelta(days=364), None)
+    expected = metric_frame(demo_db, TODAY, TODAY - dt.timedelta(days=364), None)
     trust = expected[
         (expected.metric == "csc_feedback_on_time_pct") & (expected.academy_code == "TRUST")
     ].iloc[0]
@@ -100,7 +100,7 @@ def test_monthly_on_time_adds_up_to_the_window_figure(page, demo_db):
 
 def test_agency_mix_adds_up_to_referrals_made(page, demo_db):
     app = page("pages/referrals.py")
-    expected = metric_frame(demo_db, DEMO_TODAY, DEMO_TODAY - dt.timedelta(days=364), None)
+    expected = metric_frame(demo_db, TODAY, TODAY - dt.timedelta(days=364), None)
     made = expected[(expected.metric == "referrals_made") & (expected.academy_code == "TRUST")]
     spec = chart(app, "referrals_agency_mix")
     assert sum(spec["data"][0]["x"]) == made.value.iloc[0]
@@ -108,7 +108,7 @@ def test_agency_mix_adds_up_to_referrals_made(page, demo_db):
 
 def test_lado_and_dsl_review_figures_match_the_metrics_query(page, demo_db, academy_names):
     app = page("pages/referrals.py")
-    expected = metric_frame(demo_db, DEMO_TODAY, DEMO_TODAY - dt.timedelta(days=364), None)
+    expected = metric_frame(demo_db, TODAY, TODAY - dt.timedelta(days=364), None)
     for key, metric_id in [
         ("referrals_lado_by_academy", "lado_on_time_pct"),
         ("referrals_dsl_on_time", "dsl_review_on_time_pct"),
@@ -124,7 +124,7 @@ def test_lado_and_dsl_review_figures_match_the_metrics_query(page, demo_db, acad
 def test_overdue_list_is_the_drill_down_with_a_download(page, demo_db):
     app = page("pages/referrals.py")
     with database.reader(demo_db) as con:
-        overdue = metrics.drill_down(con, "csc_feedback_overdue_list", DEMO_TODAY)
+        overdue = metrics.drill_down(con, "csc_feedback_overdue_list", TODAY)
     [heading] = [s.value for s in app.subheader if s.value.startswith("Referrals waiting")]
     assert heading.endswith(f"({len(overdue)})")
     tables = [df.value for df in app.dataframe]
@@ -139,7 +139,7 @@ def test_one_academy_and_a_term_window(page, demo_db, academy_names):
     """ELM in the autumn term 2026/27 to date: ELM's figures and records only."""
     app = page("pages/referrals.py", academy=["ELM"], window="term")
     assert not app.exception
-    expected = metric_frame(demo_db, DEMO_TODAY, dt.date(2026, 9, 1), DEMO_TODAY, ["ELM"])
+    expected = metric_frame(demo_db, TODAY, dt.date(2026, 9, 1), TODAY, ["ELM"])
     value = expected[
         (expected.metric == "csc_feedback_on_time_pct") & (expected.academy_code == "ELM")
     ].value.iloc[0]
@@ -168,7 +168,7 @@ def test_changing_the_decision_scope_and_monthly_academies(page, demo_db):
     app = page("pages/referrals.py")
     app.radio(key="referrals_decisions_scope").set_value("all").run()
     assert not app.exception
-    expected = metric_frame(demo_db, DEMO_TODAY, DEMO_TODAY - dt.timedelta(days=364), None)
+    expected = metric_frame(demo_db, TODAY, TODAY - dt.timedelta(days=364), None)
     made = expected[(expected.metric == "referrals_made") & (expected.academy_code == "TRUST")]
     bars = [t for t in chart(app, "referrals_decisions")["data"] if t["type"] == "bar"]
     assert sum(sum(t["x"]) for t in bars) == made.value.iloc[0]
@@ -298,7 +298,7 @@ def test_governors_see_no_records_and_no_small_counts(demo_db, monkeypatch, acad
         assert not {str(n) for n in SMALL} & set(pair)
     # An academy whose figure governors may not see has a label and no bar.
     expected = disclosure.suppress_metrics(
-        metric_frame(demo_db, DEMO_TODAY, DEMO_TODAY - dt.timedelta(days=364), None)
+        metric_frame(demo_db, TODAY, TODAY - dt.timedelta(days=364), None)
     )
     rows = expected[expected.metric == "lado_on_time_pct"].set_index("academy_code")
     spec = chart(app, "referrals_lado_by_academy")

@@ -8,7 +8,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import DEMO_TODAY
+from conftest import TODAY
 from metric_fixtures import build
 from page_helpers import academy_names, decode_array, figure_titled, metric_frame
 
@@ -136,10 +136,10 @@ def test_expiry_calendar_matches_the_drill_down_lists(page, demo_db):
     # the totals printed above the bars are the sums of the stacks
     [totals] = [t for t in spec["data"] if t["type"] == "scatter"]
     assert [int(n) for n in totals["text"]] == per_week.tolist()
-    cutoff = DEMO_TODAY + dt.timedelta(days=28)
+    cutoff = TODAY + dt.timedelta(days=28)
     with database.reader(demo_db) as con:
-        staff = metrics.drill_down(con, "staff_training_due_list", DEMO_TODAY)
-        dsl = metrics.drill_down(con, "dsl_training_due_list", DEMO_TODAY)
+        staff = metrics.drill_down(con, "staff_training_due_list", TODAY)
+        dsl = metrics.drill_down(con, "dsl_training_due_list", TODAY)
     expiring = sum(
         int(((frame.status == "expiring") & (frame.expires_on <= pd.Timestamp(cutoff))).sum())
         for frame in (staff, dsl)
@@ -165,8 +165,8 @@ def test_expiry_calendar_stacked_by_course(page):
 def test_drill_down_lists_are_the_metric_lists(page, demo_db):
     app = page("pages/training.py")
     with database.reader(demo_db) as con:
-        staff = metrics.drill_down(con, "staff_training_due_list", DEMO_TODAY)
-        dsl = metrics.drill_down(con, "dsl_training_due_list", DEMO_TODAY)
+        staff = metrics.drill_down(con, "staff_training_due_list", TODAY)
+        dsl = metrics.drill_down(con, "dsl_training_due_list", TODAY)
     assert len(app.dataframe[1].value) == len(staff)
     assert len(app.dataframe[2].value) == len(dsl)
     assert set(app.dataframe[1].value["staff_ref"]) == set(staff["staff_ref"])

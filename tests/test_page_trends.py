@@ -7,7 +7,7 @@ import datetime as dt
 import math
 
 import pytest
-from conftest import DEMO_TODAY
+from conftest import TODAY
 from page_helpers import academy_names, chart, metric_frame, open_as
 
 from safeguarding import control_limits, database, metrics
@@ -68,7 +68,7 @@ def test_term_points_are_the_metrics_query_at_each_term_end(page, demo_db, metri
     app = page("pages/trends.py")
     points = plotted(chart(app, f"trends_{metric_id}"))
     summer = metric_frame(demo_db, dt.date(2026, 8, 31), dt.date(2026, 4, 6), dt.date(2026, 8, 31))
-    autumn = metric_frame(demo_db, DEMO_TODAY, dt.date(2026, 9, 1), DEMO_TODAY)
+    autumn = metric_frame(demo_db, TODAY, dt.date(2026, 9, 1), TODAY)
     assert _same(points["Summer 2025/26"], figure_of(summer, metric_id).value)
     assert _same(points["Autumn 2026/27 (to date)"], figure_of(autumn, metric_id).value)
 
@@ -82,9 +82,9 @@ def test_p_chart_limits_and_outside_points(page, demo_db):
     with database.reader(demo_db) as con:
         terms = metrics.term_windows(con, dt.date(2023, 9, 1), dt.date(2027, 8, 31))
         windows = [
-            metrics.Window(min(t.as_of, DEMO_TODAY), t.from_on, min(t.to_on, DEMO_TODAY))
+            metrics.Window(min(t.as_of, TODAY), t.from_on, min(t.to_on, TODAY))
             for t in terms
-            if t.from_on <= DEMO_TODAY
+            if t.from_on <= TODAY
         ]
         series = metrics.series(con, windows)
     rows = series[

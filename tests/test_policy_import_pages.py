@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import DEMO_TODAY
+from conftest import TODAY
 
 from safeguarding import database
 from safeguarding.paths import PROJECT_ROOT
@@ -33,7 +33,7 @@ def _open(page_path, role=None, academy=None):
     from streamlit.testing.v1 import AppTest
 
     app = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
-    app.query_params["as_of"] = DEMO_TODAY.isoformat()
+    app.query_params["as_of"] = TODAY.isoformat()
     if role:
         app.session_state["demo_role"] = role
     if academy:
@@ -118,7 +118,7 @@ def test_policy_page_shows_flags_from_the_register_and_documents(writable_demo):
     assert not app.exception
     [table] = [d.value for d in app.dataframe if "Flag" in d.value.columns]
     with database.reader(writable_demo) as con:
-        expected = policy_flags(con, DEMO_TODAY)
+        expected = policy_flags(con, TODAY)
     assert len(table) == len(expected) > 0
     assert "Cites Keeping Children Safe in Education 2024; the 2025 edition is in force" in set(
         table["Detail"]
@@ -137,7 +137,7 @@ def test_needs_attention_lists_the_policy_flags(writable_demo):
     [actions] = [d.value for d in app.dataframe if "area" in d.value.columns]
     flagged = actions[actions["area"] == "Policy flag"]
     with database.reader(writable_demo) as con:
-        expected = policy_flags(con, DEMO_TODAY)
+        expected = policy_flags(con, TODAY)
     assert len(flagged) == len(expected) > 0
     assert all(flagged["detail"].str.contains(": "))
 

@@ -1,4 +1,5 @@
-"""Roles and sign-in (SPEC §5): who may see what, checked on the pages as each role sees them."""
+"""Roles and sign-in (product.md §5): who may see what, checked on the pages as each role sees
+them."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import io
 
 import openpyxl
 import pytest
-from conftest import DEMO_TODAY
+from conftest import TODAY
 from streamlit.testing.v1 import AppTest
 
 from safeguarding.paths import PROJECT_ROOT
@@ -46,7 +47,7 @@ def signed_in(demo_db, tmp_path, monkeypatch):
         app = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
         app.secrets["auth"] = AUTH
         app.user = {"is_logged_in": email is not None, "email": email or ""}
-        app.query_params["as_of"] = DEMO_TODAY.isoformat()
+        app.query_params["as_of"] = TODAY.isoformat()
         for key, value in query_params.items():
             app.query_params[key] = value
         app.run()
@@ -145,7 +146,7 @@ def test_governor_is_offered_a_suppressed_board_pack_on_the_overview(signed_in, 
     labels = [b.label for b in app.get("download_button")]
     assert "Download the board pack (Excel)" in labels
     context_scope = app.session_state["_scope"]
-    filters = Filters(DEMO_TODAY, DEMO_TODAY.replace(year=2025), DEMO_TODAY, (), (), "")
+    filters = Filters(TODAY, TODAY.replace(year=2025), TODAY, (), (), "")
     pack = data.board_pack_bytes(str(demo_db), context_scope, filters)
     workbook = openpyxl.load_workbook(io.BytesIO(pack))
     cover = " ".join(str(c) for row in workbook["Cover"].iter_rows(values_only=True) for c in row)

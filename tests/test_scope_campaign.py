@@ -1,14 +1,14 @@
-"""Scope campaign (SPEC §5): a DSL of OAK, on every page, with any filter combination in the URL,
-never receives a record-level row of another academy. Everything the page sends to the browser
-is searched: every element's message (dataframes' Arrow bytes, chart specs, text), not only what
-is drawn."""
+"""Scope campaign (product.md §5): a DSL of OAK, on every page, with any filter combination in
+the URL, never receives a record-level row of another academy. Everything the page sends to the
+browser is searched: every element's message (dataframes' Arrow bytes, chart specs, text), not
+only what is drawn."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-from conftest import DEMO_TODAY
+from conftest import TODAY
 from streamlit.testing.v1 import AppTest
 from test_roles import AUTH, USERS
 
@@ -59,7 +59,7 @@ def dsl_oak(demo_db, tmp_path, monkeypatch):
         app = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=90)
         app.secrets["auth"] = AUTH
         app.user = {"is_logged_in": True, "email": email}
-        app.query_params["as_of"] = DEMO_TODAY.isoformat()
+        app.query_params["as_of"] = TODAY.isoformat()
         for key, value in params.items():
             app.query_params[key] = value
         app.run()

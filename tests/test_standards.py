@@ -1,4 +1,5 @@
-"""config/standards.toml: SPEC §3 defaults, each with a source, validated with clear messages."""
+"""config/standards.toml: product.md §3 defaults, each with a source, validated with clear
+messages."""
 
 from __future__ import annotations
 

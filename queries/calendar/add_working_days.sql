@@ -1,4 +1,4 @@
--- add_working_days(d, n): the n-th working day after the date d (SPEC §3), for n >= 1.
+-- add_working_days(d, n): the n-th working day after the date d (product.md §3), for n >= 1.
 -- A Saturday plus 1 is the Monday (or the Tuesday after a bank-holiday Monday).
 -- Null when d is null or the result would fall outside calendar_days.
 -- Persisted in the database by the writer (a read-only connection cannot create it).

@@ -1,5 +1,5 @@
 -- (Re)builds calendar_days: one row per day from $first_day to $last_day.
--- A working day is Monday to Friday and not a bank holiday in England and Wales (SPEC §3).
+-- A working day is Monday to Friday and not a bank holiday in England and Wales (product.md §3).
 -- working_day_no counts the working days on or before the day, so the n-th working day after
 -- a date d is the working day numbered working_day_no(d) + n (a Saturday shares Friday's number,
 -- so Saturday + 1 is Monday).

@@ -5,7 +5,7 @@
 --   due_soon   next review date from the as-of date to $policy_due_soon_days after it
 --   in_date    next review date later than that
 --   no_date    no next review date (neither review date given): neither overdue nor due soon
--- Register dates are not subject to the "not yet happened" rule (SPEC §4).
+-- Register dates are not subject to the "not yet happened" rule (product.md §4).
 -- days_to_review is negative for an overdue review.
 -- Columns: academy_code, policy_title, policy_type, owner, approved_by, last_reviewed_on,
 -- next_review_on, days_to_review, status.

@@ -1,7 +1,7 @@
 -- One row per working-days bucket and feedback status: the referrals to children's social care
 -- made in [$date_from, $date_to] and not after the as-of date, by the academies in
 -- $academy_codes together, counted by the working days from the referral date to the feedback
--- date (SPEC §3 working days).
+-- date (product.md §3 working days).
 -- Columns:
 --   working_days      0 to 5 (5 = five or more); null = no feedback by the end of the as-of date
 --   feedback_status   on_time (feedback on or before the deadline day), late (after it),

@@ -92,7 +92,7 @@ judged as (
         and latest_training.staff_ref = in_post.staff_ref
 ),
 
--- A new starter inside the induction window without a course in date is not yet due (SPEC §4);
+-- A new starter inside the induction window without a course in date is not yet due (product.md §4);
 -- a null test is not counted, exactly as in the metric's filter.
 counted as (
     select *

@@ -1,6 +1,6 @@
 -- One row per academy the rows of this file belong to, with how many rows loaded. A file that
 -- loads no rows for the --academy given (a header-only export) still covers that academy: it
--- counts for data freshness (SPEC §2).
+-- counts for data freshness (product.md §2).
 -- Reads temp table staged_ok. Parameters: $ingest_id, $default_academy
 insert into ingest_coverage
 with loaded as (

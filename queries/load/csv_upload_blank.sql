@@ -1,6 +1,6 @@
 -- Notes the blank lines of csv_upload in temp table csv_blank: every cell empty or made of the
 -- characters Python's str.strip() removes (str.isspace), as the Python reader judges them;
--- they are skipped and not counted (SPEC §2). No parameters.
+-- they are skipped and not counted (product.md §2). No parameters.
 create or replace temp table csv_blank as
 select rowid as row_no
 from csv_upload

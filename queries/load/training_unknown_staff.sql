@@ -1,5 +1,5 @@
 -- How many loaded training rows name a staff_ref that the staff data does not hold (supply
--- staff, or staff not exported yet): a warning, not a fault (SPEC §2).
+-- staff, or staff not exported yet): a warning, not a fault (product.md §2).
 -- Reads temp table staged_ok. No parameters.
 select count(*) as rows_unknown_staff
 from staged_ok as training

@@ -1,4 +1,4 @@
--- Concern metrics of SPEC §4. One row per snapshot, academy and metric, plus an
+-- Concern metrics of product.md §4. One row per snapshot, academy and metric, plus an
 -- academy_code = 'TRUST' row per snapshot and metric that adds numerators and denominators
 -- (and, for the median, takes the median over all the trust's reviewed concerns).
 -- A snapshot is an as-of date with its window [from, to]; a concern counts in it when its
@@ -39,7 +39,7 @@ concerns_in_window as (
                 then concerns.dsl_reviewed_at
         end as reviewed_at,
         coalesce(concerns.decision_recorded, false) as is_decision_recorded,
-        -- SPEC §4: a CSE-category concern is CSE whatever its flag says.
+        -- product.md §4: a CSE-category concern is CSE whatever its flag says.
         concerns.category = 'child_sexual_exploitation'
         or coalesce(concerns.cse_flag, false) as is_cse,
         coalesce(concerns.mentor_allocated, false) as is_mentor_allocated

@@ -1,4 +1,4 @@
--- Policy register metrics of SPEC §4, all states at the as-of date. One row per snapshot,
+-- Policy register metrics of product.md §4, all states at the as-of date. One row per snapshot,
 -- academy and metric, plus an academy_code = 'TRUST' row per snapshot and metric.
 -- An academy counts its own register rows; the TRUST row counts every row in scope, trust-wide
 -- rows (academy_code = 'TRUST' in the register) included. A row with no next review date is

@@ -1,4 +1,4 @@
--- Referral metrics of SPEC §4. One row per snapshot, academy and metric, plus an
+-- Referral metrics of product.md §4. One row per snapshot, academy and metric, plus an
 -- academy_code = 'TRUST' row per snapshot and metric that adds numerators and denominators.
 -- A snapshot is an as-of date with its window [from, to]. Event metrics count referrals whose
 -- anchor date (referred_at; allegation_at for LADO) is in the window and not after the as-of

@@ -1,4 +1,4 @@
--- Staff and training metrics of SPEC §4. One row per snapshot, academy and metric, plus an
+-- Staff and training metrics of product.md §4. One row per snapshot, academy and metric, plus an
 -- academy_code = 'TRUST' row per snapshot and metric that adds numerators and denominators
 -- (academies_without_trained_deputy: the count of academies).
 -- A snapshot is an as-of date with its window [from, to]. State metrics look at the people in
@@ -40,7 +40,7 @@ scoped_staff as (
         staff.works_with_children,
         staff.start_date,
         staff.leave_date,
-        -- SPEC §4: staff in post never includes governors or trustees.
+        -- product.md §4: staff in post never includes governors or trustees.
         staff.role in ('governor', 'trustee') as is_governor,
         induction_deadlines.induction_deadline_on
     from staff
@@ -82,7 +82,7 @@ training_by_as_of as (
             where training.course = 'dsl_full'
         ) as latest_dsl_full_on,
         -- The 12-month DSL update can be a full course or a refresher; a refresher alone
-        -- never makes a DSL in date, because the full course is checked too (SPEC §4).
+        -- never makes a DSL in date, because the full course is checked too (product.md §4).
         max(training.completed_on) filter (
             where training.course in ('dsl_full', 'dsl_refresh')
         ) as latest_dsl_update_on,
@@ -154,7 +154,7 @@ people_measures as (
         academy_code,
         count(*) filter (where not is_governor) as staff_in_post,
         -- A new starter is left out only while still inside the induction window and not
-        -- yet in date (SPEC §4).
+        -- yet in date (product.md §4).
         count(*) filter (
             where not is_governor and not (is_in_induction_window and not is_training_in_date)
         ) as training_due,
@@ -211,7 +211,7 @@ academy_totals as (
         coalesce(starters_in_window.inductions_on_time, 0) as inductions_on_time,
         coalesce(people_measures.dsls, 0) as dsls,
         coalesce(people_measures.dsls_in_date, 0) as dsls_in_date,
-        -- An academy with no deputy at all has no trained deputy (SPEC §4).
+        -- An academy with no deputy at all has no trained deputy (product.md §4).
         case
             when coalesce(people_measures.trained_deputies, 0) = 0 then 1 else 0
         end as without_trained_deputy,

@@ -1,4 +1,4 @@
--- Schema version 1: the six datasets of SPEC §2, the ingest log and the quarantine.
+-- Schema version 1: the six datasets of product.md §2, the ingest log and the quarantine.
 -- Every dataset row carries the ingest that last wrote it (ingest_id) for provenance.
 
 create sequence if not exists ingest_id_seq start 1;

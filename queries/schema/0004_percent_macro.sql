@@ -1,5 +1,5 @@
 -- Schema version 4: the one rounding rule for every percentage the dashboard computes in SQL
--- (SPEC §4): 100 × numerator / denominator to 1 decimal place, half away from zero, in exact
+-- (product.md §4): 100 × numerator / denominator to 1 decimal place, half away from zero, in exact
 -- integer arithmetic (6.25 → 6.3, where a float would give 6.2); null when nothing was due.
 -- Persisted in the database so that read-only connections can use it.
 

@@ -84,7 +84,7 @@ final as (
         clean(category) as category_label,
         incident_at_ts as incident_at,
         parse_int(clean(year_group)) as year_group,
-        -- a CSE-category concern is CSE whatever the flag says (SPEC §2)
+        -- a CSE-category concern is CSE whatever the flag says (product.md §2)
         case when category_value = 'child_sexual_exploitation' then true
              else cse_flag_bool end as cse_flag,
         dsl_reviewed_at_ts as dsl_reviewed_at,

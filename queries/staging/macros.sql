@@ -6,7 +6,7 @@ create or replace temp macro clean(v) as nullif(trim(v), '');
 -- Matching like headers: case, spaces, underscores, hyphens and punctuation ignored.
 create or replace temp macro label_key(v) as regexp_replace(lower(v), '[^a-z0-9]', '', 'g');
 
--- SPEC §2 date forms only: anything else (US order, YYYY/MM/DD, zones, fractions) is null.
+-- product.md §2 date forms only: anything else (US order, YYYY/MM/DD, zones, fractions) is null.
 -- The first and third branches are fast paths (a cast instead of strptime) for values whose
 -- every part is in range, where the cast and strptime agree; the others catch the rest.
 create or replace temp macro parse_timestamp(v) as case
@@ -104,7 +104,7 @@ create or replace temp macro academy_differs(given, default_academy) as case
         then fault('academy_code', 'academy_code differs from the --academy given')
 end;
 
--- The academy of a row: its own column wins, --academy fills a blank (SPEC §2).
+-- The academy of a row: its own column wins, --academy fills a blank (product.md §2).
 create or replace temp macro academy_faults(given, default_academy, resolved, known) as [
     academy_differs(given, default_academy),
     case when resolved is null

@@ -58,7 +58,7 @@ final as (
         clean(staff_ref) as staff_ref,
         role_value as role,
         coalesce(safeguarding_role_value, 'none') as safeguarding_role,
-        -- blank means yes, except for governors and trustees (SPEC §2)
+        -- blank means yes, except for governors and trustees (product.md §2)
         coalesce(works_with_children_bool,
                  role_value not in ('governor', 'trustee')) as works_with_children,
         start_date_on as start_date,

@@ -1,7 +1,7 @@
 -- One row per academy in $academy_codes and academy-level dataset: when an export last
 -- arrived (loaded, or an identical re-export) by the end of the as-of date, the file it came
 -- in, how many days ago that was, whether that is stale, how many rows the database holds and
--- the latest date in them. An export after the as-of date has not happened yet (SPEC §3).
+-- the latest date in them. An export after the as-of date has not happened yet (product.md §3).
 -- One query for the status command (every academy), the Data page and the overview's
 -- needs-attention list (the academies in view).
 -- Parameters: $as_of (date), $stale_after_days, $academy_codes

@@ -1,5 +1,5 @@
-"""`python -m safeguarding bench`: measure ingest, metrics and pages at the scale of the largest
-trusts (SPEC §7) and write the figures as JSON. See safeguarding/bench.py for what is measured."""
+"""`safeguarding bench`: measure ingest, metrics and pages at the scale of the largest trusts
+(product.md §7) and write the figures as JSON. See safeguarding/bench.py for what is measured."""
 
 from __future__ import annotations
 

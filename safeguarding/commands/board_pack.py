@@ -4,8 +4,8 @@
     python -m safeguarding board-pack --as-of 2026-11-28 --role local_governor --academy OAK \
         --out oak.xlsx [--from D --to D] [--trust-name NAME] [--db PATH]
 
-Governor packs hide small numbers (SPEC §5); the trust lead's pack is unsuppressed and adds the
-record lists behind the figures. Exit status: 0 written, 1 the pack could not be made (no
+Governor packs hide small numbers (product.md §5); the trust lead's pack is unsuppressed and
+adds the record lists behind the figures. Exit status: 0 written, 1 the pack could not be made (no
 database, no calendar, a config error, the file could not be written), 2 usage errors.
 """
 
@@ -16,7 +16,15 @@ import os
 import sys
 from pathlib import Path
 
-from safeguarding import board_pack, cli, database, metrics, metrics_definitions, standards
+from safeguarding import (
+    board_pack,
+    cli,
+    clock,
+    database,
+    metrics,
+    metrics_definitions,
+    standards,
+)
 
 
 def register(subparsers) -> None:
@@ -34,9 +42,8 @@ def register(subparsers) -> None:
         "--as-of",
         dest="as_of",
         metavar="DATE",
-        required=True,
         type=cli.iso_date,
-        help="the date the figures are taken at, YYYY-MM-DD",
+        help="the date the figures are taken at, YYYY-MM-DD (default: today)",
     )
     parser.add_argument(
         "--role",
@@ -71,6 +78,11 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    as_of = args.as_of or clock.today()
+    try:
+        clock.refuse_future(as_of, "--as-of")
+    except clock.FutureDate as problem:
+        return _usage_error(str(problem))
     if args.role == "local_governor" and not args.academy:
         return _usage_error(
             "--role local_governor needs --academy CODE: the pack is for one academy."
@@ -79,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         with database.reader(args.db) as con:
             content = board_pack.build_board_pack(
                 con,
-                args.as_of,
+                as_of,
                 args.role,
                 args.academy,
                 args.from_on,
@@ -107,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return cli.EXIT_REFUSED
     audience = f"{args.role} {args.academy.strip().upper()}" if args.academy else args.role
-    print(f"Board pack for {audience}, as of {args.as_of}, written to {args.out}.")
+    print(f"Board pack for {audience}, as of {as_of}, written to {args.out}.")
     return cli.EXIT_OK
 
 

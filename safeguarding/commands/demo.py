@@ -7,7 +7,7 @@ import datetime as dt
 import time
 from pathlib import Path
 
-from safeguarding import cli, demo
+from safeguarding import cli, clock, demo
 from safeguarding.database import mark_origin, resolve_db_path
 from safeguarding.paths import PROJECT_ROOT
 
@@ -49,7 +49,7 @@ def register(subparsers) -> None:
         default=None,
         help=(
             "multiply concern volumes (default: 1 up to 20 academies, then academies/20, so "
-            "100 academies x 5 years gives about a million concerns as in SPEC §7)"
+            "100 academies x 5 years gives about a million concerns as in product.md §7)"
         ),
     )
     parser.add_argument(
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         academies=args.academies,
         years=args.years,
-        today=args.today or dt.date.today(),
+        today=args.today or clock.today(),
         scale=args.scale,
     )
     started = time.perf_counter()

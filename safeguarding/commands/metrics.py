@@ -1,9 +1,9 @@
-"""`python -m safeguarding metrics`: every SPEC §4 metric for an as-of date, unsuppressed.
+"""`python -m safeguarding metrics`: every product.md §4 metric for an as-of date, unsuppressed.
 
     python -m safeguarding metrics --as-of 2026-03-31 [--from D --to D] [--academy CODE ...]
                                    [--format json|csv|table] [--db PATH]
 
-JSON is SPEC §4's shape: a list of {"academy_code", "metric", "value", "numerator",
+JSON is product.md §4's shape: a list of {"academy_code", "metric", "value", "numerator",
 "denominator"}, one per academy and metric plus academy_code "TRUST". The figures are the trust
 lead's view: no small-number suppression.
 """
@@ -17,7 +17,7 @@ import json
 import sys
 from typing import Any
 
-from safeguarding import cli, database, metrics, metrics_definitions, standards
+from safeguarding import cli, clock, database, metrics, metrics_definitions, standards
 
 
 def register(subparsers) -> None:
@@ -68,11 +68,12 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        as_of = _date(args.as_of, "--as-of") if args.as_of else dt.date.today()
+        as_of = _date(args.as_of, "--as-of") if args.as_of else clock.today()
+        clock.refuse_future(as_of, "--as-of")
         from_on = _date(args.from_on, "--from") if args.from_on else None
         to_on = _date(args.to_on, "--to") if args.to_on else None
         window = metrics.Window.ending(as_of, from_on, to_on)
-    except metrics.ScopeError as problem:
+    except (metrics.ScopeError, clock.FutureDate) as problem:
         return _usage_error(str(problem))
     try:
         the_standards = standards.load()

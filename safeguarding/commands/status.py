@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 
-from safeguarding import cli, database, standards, status
+from safeguarding import cli, clock, database, standards, status
 
 
 def register(commands) -> None:
@@ -14,14 +13,23 @@ def register(commands) -> None:
     )
     parser.add_argument("--limit", type=int, default=20, help="how many ingests to list")
     parser.add_argument(
-        "--as-of", type=dt.date.fromisoformat, default=None, help="date to judge freshness at"
+        "--as-of",
+        type=cli.iso_date,
+        default=None,
+        metavar="DATE",
+        help="the date to judge freshness at, YYYY-MM-DD (default: today; not after today)",
     )
     cli.add_db_option(parser)
     parser.set_defaults(run=run)
 
 
 def run(args) -> int:
-    as_of = args.as_of or dt.date.today()
+    as_of = args.as_of or clock.today()
+    try:
+        clock.refuse_future(as_of, "--as-of")
+    except clock.FutureDate as problem:
+        print(f"status: {problem}", file=sys.stderr)
+        return cli.EXIT_USAGE
     stale_after = standards.load().stale_after_days
     try:
         con = database.reader(args.db)

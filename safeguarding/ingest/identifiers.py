@@ -1,7 +1,7 @@
 """Spotting real identifiers in an export, so that none ever enters the database.
 
 A file is refused when a header names identifying data or when a column (any column) mostly
-holds values shaped like real identifiers (SPEC §2). Messages name the column and the kind of
+holds values shaped like real identifiers (product.md §2). Messages name the column and the kind of
 identifier, never a value.
 """
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from safeguarding import database, sql
+from safeguarding import clock, database, sql
 from safeguarding.contract import CONTRACT, DATASETS
 from safeguarding.ingest.aliases import Aliases, load_aliases
 from safeguarding.ingest.errors import FileRefused
@@ -81,12 +81,16 @@ def ingest_files(
     dataset: str | None = None,
     who: str | None = None,
     today: dt.date | None = None,
+    now: dt.datetime | None = None,
     progress: Callable[[str, float, str], None] | None = None,
     wait_seconds: float = database.DEFAULT_LOCK_WAIT_SECONDS,
 ) -> list[FileResult]:
     """Ingest files in order (load the academies reference first). One write session for all.
 
-    `progress(file_name, fraction, stage)` is called as each file advances.
+    `progress(file_name, fraction, stage)` is called as each file advances. `now` is when the
+    ingest happened (default: the clock's now): every file of one call is logged at that
+    moment. `today` is the day after which a record's date is in the future (default: now's
+    date).
     """
     from safeguarding.calendar import refresh_calendar
 
@@ -94,11 +98,13 @@ def ingest_files(
         raise ValueError(f"unknown dataset {dataset!r}; use one of {', '.join(DATASETS)}")
     uploads = [p if isinstance(p, Upload) else Upload.from_path(p) for p in paths]
     aliases = load_aliases()
+    now = now or clock.now()
     context = _Context(
         academy=academy.strip().upper() if academy else None,
         dataset=dataset,
         who=who or _os_user(),
-        today=today or dt.date.today(),
+        today=today or now.date(),
+        now=now,
         aliases=aliases,
     )
     results: list[FileResult | None] = [None] * len(uploads)
@@ -126,6 +132,7 @@ class _Context:
     dataset: str | None
     who: str
     today: dt.date
+    now: dt.datetime
     aliases: Aliases
 
 
@@ -522,5 +529,6 @@ def _log(con, result: FileResult, sha256: str, context: _Context, academy, inges
             "warnings": result.warnings,
             "message": result.message,
             "ingested_by": context.who,
+            "ingested_at": context.now,
         },
     )

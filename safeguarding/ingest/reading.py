@@ -156,7 +156,7 @@ def _read_csv(text: str, progress: Progress | None) -> RawTable:
             start_line = previous_end + 1
             previous_end = reader.line_num
             if not record or all(not cell.strip() for cell in record):
-                continue  # blank lines are skipped and not counted (SPEC §2)
+                continue  # blank lines are skipped and not counted (product.md §2)
             if header is None:
                 header = record
                 _refuse_other_delimiters(header)
@@ -395,7 +395,7 @@ def _sheet_values(sheet):
 
 
 def _choose_sheet(workbook, dataset_hint: str | None):
-    # A sheet named after the dataset wins over the first sheet (SPEC §2).
+    # A sheet named after the dataset wins over the first sheet (product.md §2).
     wanted = {dataset_hint} if dataset_hint else set(DATASETS)
     for sheet in workbook.worksheets:
         if normalise_label(sheet.title) in wanted:

@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from safeguarding import database, sql
+from safeguarding import clock, database, sql
 from safeguarding.contract import normalise_label
 from safeguarding.ingest.aliases import load_aliases
 from safeguarding.policy_import.dates import DateSpan
@@ -88,7 +88,7 @@ def import_documents(
     uploads = [f if isinstance(f, PolicyFile) else PolicyFile.from_path(f) for f in files]
     academy_code = (academy or TRUST).strip().upper()
     who = who or _os_user()
-    now = now or dt.datetime.now().replace(microsecond=0)
+    now = now or clock.now()
     results = [_read(upload, academy_code) for upload in uploads]
     if dry_run:
         return results

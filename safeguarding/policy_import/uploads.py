@@ -27,7 +27,7 @@ class PolicyUploadOutcome:
 
 def academy_choices(scope: Scope) -> list[str]:
     """Whose policy a person may import: a trust-wide one (TRUST) only for someone who may
-    load for every academy in view (the trust lead), and their own academies' (SPEC §5)."""
+    load for every academy in view (the trust lead), and their own academies' (product.md §5)."""
     detail = list(scope.detail_academies)
     if not detail:
         return []

@@ -17,12 +17,12 @@ from safeguarding.metrics import TRUST
 from safeguarding.ui import charts
 from safeguarding.ui.charts import PALETTE, TRUST_COLOUR, styled
 
-# Counts compared per 100 pupils on roll, and proportions compared on a funnel (SPEC §4 ids).
+# Counts compared per 100 pupils on roll, and proportions compared on a funnel (product.md §4 ids).
 RATE_METRICS = ("concerns_logged", "cse_concerns_logged", "referrals_made")
 FUNNEL_METRICS = ("csc_feedback_on_time_pct", "dsl_review_on_time_pct")
 
 NO_ROLL = "no roll figure"
-SUPPRESSED = "c"  # a count about children of 1 to 5, hidden from governor views (SPEC §5)
+SUPPRESSED = "c"  # a count about children of 1 to 5, hidden from governor views (product.md §5)
 
 # What the numerator and denominator of each funnel metric count, for axes and hover text.
 FUNNEL_UNITS = {
@@ -54,7 +54,7 @@ FUNNEL_METHOD = (
 
 
 def _numbers(column: pd.Series) -> pd.Series:
-    """Figures as floats; a suppressed figure (`c`, SPEC §5) or a missing one becomes NaN."""
+    """Figures as floats; a suppressed figure (`c`, product.md §5) or a missing one becomes NaN."""
     return pd.to_numeric(column, errors="coerce").astype("float64")
 
 

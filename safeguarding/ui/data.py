@@ -1,7 +1,7 @@
 """How pages read data: one cached read-only connection per database file, a cursor per query,
 and results cached with the file's identity, the scope and every parameter in the key.
 
-Every read goes through here, and here the viewer's scope is applied (SPEC §5): academies are
+Every read goes through here, and here the viewer's scope is applied (product.md §5): academies are
 cut to what the role may see, record-level rows only for academies whose records it may see,
 and small numbers about children suppressed for governors, before anything reaches a page.
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from safeguarding import clock
 from safeguarding.calendar import Term, academic_terms, load_term_overrides
 
 WINDOWS = {
@@ -60,7 +61,7 @@ def window_dates(
     if window == "custom" and custom:
         start, end = sorted(custom)
         return start, end, f"{start:%-d %b %Y} to {end:%-d %b %Y}"
-    # SPEC §4 default: to = as-of, from = to - 364 days
+    # product.md §4 default: to = as-of, from = to - 364 days
     return as_of - dt.timedelta(days=364), as_of, "the 12 months to the as-of date"
 
 
@@ -83,16 +84,20 @@ def _init_state(academies: list[str], phases: list[str]) -> None:
     """First run of a session: take the filters from the URL, else the defaults."""
     if st.session_state.get("_filters_ready"):
         return
-    today = dt.date.today()
+    today = clock.today()
     state = st.session_state
-    state["f_as_of"] = _from_url("as_of", dt.date.fromisoformat, today)
+    asked = _from_url("as_of", dt.date.fromisoformat, today)
+    # A future date is refused: it would count nothing and show 0 % as though it were a
+    # finding. The page shows today instead and says so (see future_as_of_warning).
+    state["f_as_of"] = min(asked, today)
+    state["f_future_as_of"] = asked if asked > today else None
     window = st.query_params.get("window", "last_12_months")
     state["f_window"] = window if window in WINDOWS else "last_12_months"
     state["f_term"] = st.query_params.get("term")
     custom_from = _from_url("from", dt.date.fromisoformat, None)
     custom_to = _from_url("to", dt.date.fromisoformat, None)
     if custom_from and custom_to:
-        state["f_custom"] = (custom_from, custom_to)
+        state["f_custom"] = (min(custom_from, today), min(custom_to, today))
     state["f_academies"] = [a for a in st.query_params.get_all("academy") if a in academies]
     state["f_phases"] = [p for p in st.query_params.get_all("phase") if p in phases]
     state["_filters_ready"] = True
@@ -102,9 +107,10 @@ def sidebar_filters(academies: dict[str, str], phases: list[str]) -> Filters:
     """Draw the shared filters; `academies` maps code -> name for the academies in scope."""
     _init_state(list(academies), phases)
     state = st.session_state
+    today = clock.today()
     with st.sidebar:
         st.header("Filters")
-        as_of = st.date_input("As of", key="f_as_of", format="DD/MM/YYYY")
+        as_of = st.date_input("As of", key="f_as_of", format="DD/MM/YYYY", max_value=today)
         window = st.selectbox(
             "Window",
             list(WINDOWS),
@@ -123,7 +129,9 @@ def sidebar_filters(academies: dict[str, str], phases: list[str]) -> Filters:
         elif window == "custom":
             if "f_custom" not in state:
                 state["f_custom"] = (as_of - dt.timedelta(days=90), as_of)
-            picked = st.date_input("From and to", key="f_custom", format="DD/MM/YYYY")
+            picked = st.date_input(
+                "From and to", key="f_custom", format="DD/MM/YYYY", max_value=today
+            )
             custom = (
                 tuple(picked) if isinstance(picked, tuple | list) and len(picked) == 2 else None
             )
@@ -141,6 +149,13 @@ def sidebar_filters(academies: dict[str, str], phases: list[str]) -> Filters:
             placeholder="All phases",
             format_func=lambda p: p.replace("_", " ").capitalize(),
         )
+        pinned = clock.pinned()
+        if pinned is not None:
+            st.caption(
+                f"The clock is pinned to {pinned:%-d %B %Y %H:%M} by {clock.PIN_VARIABLE}: "
+                "'today' on every page is that day."
+            )
+    _future_as_of_warning(as_of, today)
     date_from, date_to, label = window_dates(window, as_of, term_label, custom)
     _to_url(as_of, window, term_label, custom, chosen, chosen_phases)
     return Filters(
@@ -150,6 +165,19 @@ def sidebar_filters(academies: dict[str, str], phases: list[str]) -> Filters:
         academy_codes=tuple(chosen),
         phases=tuple(chosen_phases),
         window_label=label,
+    )
+
+
+def _future_as_of_warning(as_of: dt.date, today: dt.date) -> None:
+    asked = st.session_state.get("f_future_as_of")
+    if asked is None or as_of != today:
+        st.session_state["f_future_as_of"] = None  # the viewer has chosen another date
+        return
+    st.warning(
+        f"The link asked for figures as of {asked:%-d %B %Y}, which is after today "
+        f"({today:%-d %B %Y}). Nothing can be known about a day that has not happened, so "
+        "this page shows the figures as of today.",
+        icon=":material/event_busy:",
     )
 
 

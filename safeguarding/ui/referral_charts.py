@@ -1,7 +1,7 @@
 """Figures for the referral timeliness page.
 
 The queries (queries/dashboard/referral_*.sql) return the cells a chart shows, already
-aggregated, so that in governor views the data layer can hide small counts (`c`, SPEC §5) in
+aggregated, so that in governor views the data layer can hide small counts (`c`, product.md §5) in
 exactly the cells drawn. This module never adds up cells that may be hidden: a total is shown
 only when every cell under it is visible (otherwise the total minus the visible cells would give
 the hidden one away), and a percentage only when its numerator and denominator are visible.
@@ -71,7 +71,7 @@ def number(value: Any) -> float | None:
 
 
 def percent(numerator: Any, denominator: Any) -> float | None:
-    """SPEC §4 percentage: 100 × n / d to 1 dp, half away from zero; None when d is 0 or
+    """product.md §4 percentage: 100 × n / d to 1 dp, half away from zero; None when d is 0 or
     either figure is missing or hidden."""
     n, d = number(numerator), number(denominator)
     if n is None or not d:

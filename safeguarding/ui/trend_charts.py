@@ -1,8 +1,8 @@
 """Periods, control charts and year-on-year figures for the trends page.
 
 A point is a metric at the end of a period (a term or a calendar month): event metrics count the
-period's events, state metrics are taken on its last day (SPEC §4). The period that contains the
-as-of date ends at the as-of date and is marked "to date".
+period's events, state metrics are taken on its last day (product.md §4). The period that
+contains the as-of date ends at the as-of date and is marked "to date".
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from safeguarding.ui.charts import PALETTE, RAG_COLOURS, TRUST_COLOUR, styled
 
 TRUST = "TRUST"
 
-# The figures a board follows term by term; every one has a SPEC §4 definition.
+# The figures a board follows term by term; every one has a product.md §4 definition.
 HEADLINE_METRICS = (
     "csc_feedback_on_time_pct",
     "dsl_review_on_time_pct",
@@ -109,7 +109,7 @@ def points(series: pd.DataFrame, periods: list[Period], metric_id: str, code: st
     merged = frame.merge(
         rows[["as_of_on", "value", "numerator", "denominator"]], on="as_of_on", how="left"
     )
-    # Governor views hide small counts as "c" (SPEC §5): such a point has no figure to plot.
+    # Governor views hide small counts as "c" (product.md §5): such a point has no figure to plot.
     figures = ["value", "numerator", "denominator"]
     merged["is_hidden"] = merged[figures].apply(lambda r: any(_is_hidden(v) for v in r), axis=1)
     for column in figures:

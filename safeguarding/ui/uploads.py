@@ -21,7 +21,7 @@ from safeguarding.ingest import FileResult, Upload, ingest_files
 from safeguarding.scope import Scope
 from safeguarding.templates import TEMPLATES_DIR, WORKBOOK_NAME
 
-# Who the ingest log records until sign-in gives a name (SPEC §5).
+# Who the ingest log records until sign-in gives a name (product.md §5).
 DASHBOARD_USER = "dashboard user"
 
 # How long the page waits for another ingest (e.g. the command line) before giving up: long
@@ -44,7 +44,7 @@ class UploadOutcome:
 
 
 def may_upload(scope: Scope) -> bool:
-    """SPEC §5: the trust lead loads for any academy, a DSL for their own; the governor roles
+    """product.md §5: the trust lead loads for any academy, a DSL for their own; the governor roles
     see aggregates only and load nothing. Those who may load are exactly those who may see
     records."""
     return bool(scope.detail_academies)
@@ -53,7 +53,7 @@ def may_upload(scope: Scope) -> bool:
 def academy_choices(scope: Scope) -> list[str | None]:
     """The academies a person may load for. None ("take it from each row's academy_code") is
     offered only to someone who may load for every academy in view; anyone else must name
-    theirs, and ingest then quarantines any row that names another academy (SPEC §2)."""
+    theirs, and ingest then quarantines any row that names another academy (product.md §2)."""
     if not may_upload(scope):
         return []
     every = set(scope.aggregate_academies)
@@ -69,7 +69,7 @@ def as_uploads(files: Iterable) -> list[Upload]:
 
 def reference_first(uploads: list[Upload]) -> list[Upload]:
     """The academies reference before everything else, otherwise in the order given: rows of
-    a new academy are quarantined unless its reference row is already loaded (SPEC §2), and a
+    a new academy are quarantined unless its reference row is already loaded (product.md §2), and a
     browser hands files over in whatever order the person picked them."""
 
     def is_reference(upload: Upload) -> bool:
