@@ -115,7 +115,7 @@ if outcome is not None:
                     },
                 )
 
-# Policy documents (Word, PDF, text) into the register: python -m safeguarding import-policy
+# Policy documents (Word, PDF, text) into the register: safeguarding import-policy
 policy_choices = policy_uploads.academy_choices(ctx.scope)
 policy_outcome = st.session_state.get("policy_last_outcome")
 if policy_choices and st.toggle(

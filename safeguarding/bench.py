@@ -1,6 +1,6 @@
 """Benchmark at the scale of the largest trusts (product.md §7), in one run.
 
-    python -m safeguarding bench [--academies 100 --years 5] [--work data/large] [--json PATH]
+    safeguarding bench [--academies 100 --years 5] [--work data/large] [--json PATH]
 
 Writes the demo generator's exports for the trust (or reuses them), then measures:
 

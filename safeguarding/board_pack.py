@@ -35,7 +35,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from safeguarding import calendar, disclosure, metrics, metrics_definitions
+from safeguarding import calendar, clock, disclosure, metrics, metrics_definitions
 from safeguarding import standards as standards_module
 from safeguarding.exports import neutralise
 from safeguarding.metrics_definitions import MetricDefinition
@@ -110,6 +110,7 @@ HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 DATE_FORMAT = "d mmm yyyy"
+DATE_TIME_FORMAT = "d mmm yyyy hh:mm"
 DATETIME_FORMAT = "d mmm yyyy hh:mm"
 NUMBER_FORMATS = {"%": "0.0", "hours": "0.0", "count": "#,##0"}
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -330,6 +331,8 @@ def _cover(
     else:
         facts.append(("Academies", len(audience.academies), "0"))
     facts += [
+        # When it was made, beside what it is as of: a pack made later for an earlier date says so.
+        ("Prepared on", clock.now(), DATE_TIME_FORMAT),
         ("As of", window.as_of, DATE_FORMAT),
         ("Events counted from", window.from_on, DATE_FORMAT),
         ("Events counted to", window.to_on, DATE_FORMAT),

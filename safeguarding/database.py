@@ -149,7 +149,7 @@ def _read_only(db: str | os.PathLike | None) -> duckdb.DuckDBPyConnection:
     if not db_path.exists():
         raise DatabaseMissing(
             f"There is no database at {db_path}. Build the demo with "
-            "`python -m safeguarding demo`, or load exports with `python -m safeguarding ingest`."
+            "`safeguarding demo`, or load exports with `safeguarding ingest`."
         )
     return duckdb.connect(str(db_path), read_only=True)
 

@@ -35,7 +35,7 @@ BAD_DATE = (
     "{c} is not a date in an accepted form (2026-03-31, 2026-03-31 14:05, 31/03/2026 or "
     "31/03/2026 14:05)"
 )
-ANONYMISE = "python -m safeguarding anonymise"
+ANONYMISE = "safeguarding anonymise"
 ALL_TABLES = (*DATASET_TABLES, "quarantine", "ingest_coverage")
 
 
@@ -490,9 +490,7 @@ CASES += [
         lambda: concerns_csv(concern(1), concern(2, ref="B801200005001"), concern(3)),
         read=3,
         loaded=2,
-        quarantined={
-            3: ["pupil_ref is a real UPN; use a pseudonym (python -m safeguarding anonymise)"]
-        },
+        quarantined={3: ["pupil_ref is a real UPN; use a pseudonym (safeguarding anonymise)"]},
         table="concerns",
     ),
     Case(

@@ -414,6 +414,22 @@ def test_the_pack_is_as_of_today_when_no_date_is_given(small_db, tmp_path, capsy
     assert facts["As of"].date() == clock.today()
 
 
+def test_the_cover_says_when_the_pack_was_made_as_well_as_what_it_is_as_of(
+    small_db, tmp_path, capsys, time_machine
+):
+    """A pack for 31 October made on 3 November says both: what it shows, and when."""
+    time_machine.move_to(dt.datetime(2026, 11, 3, 14, 25), tick=False)
+    out = tmp_path / "pack.xlsx"
+    argv = ["--as-of", "2026-10-31", "--role", "governor", "--out", str(out)]
+    code, _, _ = run(capsys, *argv, "--db", str(small_db))
+    assert code == cli.EXIT_OK
+    cover = openpyxl.load_workbook(out).worksheets[0]
+    facts = {row[0].value: row[1] for row in cover.iter_rows(min_row=3) if row[0].value}
+    assert facts["Prepared on"].value == dt.datetime(2026, 11, 3, 14, 25)
+    assert facts["Prepared on"].number_format == "d mmm yyyy hh:mm"
+    assert facts["As of"].value.date() == dt.date(2026, 10, 31)
+
+
 def test_no_database_or_no_folder_exits_1(small_db, tmp_path, capsys):
     code, _, err = run(
         capsys, "--as-of", "2026-11-28", "--role", "governor", "--out", str(tmp_path / "p.xlsx"),

@@ -1,4 +1,4 @@
-"""`python -m safeguarding metrics`: product.md §4's JSON shape, CSV, table, and usage errors."""
+"""`safeguarding metrics`: product.md §4's JSON shape, CSV, table, and usage errors."""
 
 from __future__ import annotations
 

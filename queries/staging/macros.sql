@@ -86,7 +86,7 @@ end;
 
 create or replace temp macro upn_in(column_name, v) as case
     when is_valid_upn(v) then fault(column_name,
-        column_name || ' is a real UPN; use a pseudonym (python -m safeguarding anonymise)')
+        column_name || ' is a real UPN; use a pseudonym (safeguarding anonymise)')
 end;
 
 create or replace temp macro before(column_name, later, earlier, earlier_name) as case

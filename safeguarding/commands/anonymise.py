@@ -65,7 +65,7 @@ def run(args) -> int:
     ]
     if missing:
         print(
-            f"anonymise needs {', '.join(missing)}: python -m safeguarding anonymise RAW "
+            f"anonymise needs {', '.join(missing)}: safeguarding anonymise RAW "
             "--mapping MAPPING.toml --key-file KEY --out OUT.csv [--new-key]",
             file=sys.stderr,
         )

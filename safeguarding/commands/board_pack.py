@@ -1,7 +1,7 @@
-"""`python -m safeguarding board-pack`: the board pack as an Excel workbook.
+"""`safeguarding board-pack`: the board pack as an Excel workbook.
 
-    python -m safeguarding board-pack --as-of 2026-11-28 --role governor --out pack.xlsx
-    python -m safeguarding board-pack --as-of 2026-11-28 --role local_governor --academy OAK \
+    safeguarding board-pack --as-of 2026-11-28 --role governor --out pack.xlsx
+    safeguarding board-pack --as-of 2026-11-28 --role local_governor --academy OAK \
         --out oak.xlsx [--from D --to D] [--trust-name NAME] [--db PATH]
 
 Governor packs hide small numbers (product.md §5); the trust lead's pack is unsuppressed and

@@ -1,4 +1,4 @@
-"""`python -m safeguarding demo`: write the synthetic demo exports and build the database."""
+"""`safeguarding demo`: write the synthetic demo exports and build the database."""
 
 from __future__ import annotations
 

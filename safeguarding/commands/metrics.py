@@ -1,6 +1,6 @@
-"""`python -m safeguarding metrics`: every product.md §4 metric for an as-of date, unsuppressed.
+"""`safeguarding metrics`: every product.md §4 metric for an as-of date, unsuppressed.
 
-    python -m safeguarding metrics --as-of 2026-03-31 [--from D --to D] [--academy CODE ...]
+    safeguarding metrics --as-of 2026-03-31 [--from D --to D] [--academy CODE ...]
                                    [--format json|csv|table] [--db PATH]
 
 JSON is product.md §4's shape: a list of {"academy_code", "metric", "value", "numerator",

@@ -11,7 +11,7 @@ from safeguarding.ingest.errors import FileRefused
 
 ANONYMISE_HINT = (
     "remove the column or export pseudonymised references instead; "
-    "`python -m safeguarding anonymise` turns a raw export into a contract file"
+    "`safeguarding anonymise` turns a raw export into a contract file"
 )
 
 
