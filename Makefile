@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-DB ?= data/trust.duckdb
+# `make run` serves the synthetic demo, which never shares a file with real data.
+DEMO_DB ?= data/demo.duckdb
 PORT ?= 8501
 
 .PHONY: run test test-moved-clock lint demo bench clean faults
@@ -18,14 +19,14 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-$(DB): | $(VENV)/.installed-runtime
-	$(PY) -m safeguarding demo --db $(DB)
+$(DEMO_DB): | $(VENV)/.installed-runtime
+	$(PY) -m safeguarding demo --db $(DEMO_DB)
 
-run: $(VENV)/.installed-runtime $(DB)
-	SAFEGUARDING_DB=$(DB) $(PY) -m streamlit run dashboard.py --server.port $(PORT)
+run: $(VENV)/.installed-runtime $(DEMO_DB)
+	SAFEGUARDING_DB=$(DEMO_DB) $(PY) -m streamlit run dashboard.py --server.port $(PORT)
 
 demo: $(VENV)/.installed-runtime
-	$(PY) -m safeguarding demo --db $(DB)
+	$(PY) -m safeguarding demo --db $(DEMO_DB)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

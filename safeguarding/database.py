@@ -103,11 +103,14 @@ def writer(
     db: str | os.PathLike | None = None,
     wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS,
     after_write=None,
+    keeps_origin: bool = False,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to a private copy of the database, swapped in when the block succeeds.
 
     `after_write(con)` runs before the swap (used to refresh derived tables such as the
     calendar). If the block raises, the copy is thrown away and the live file is untouched.
+    A write forgets the database's origin (the demo marker) unless `keeps_origin`: real
+    records loaded into the demo database must never be served by demo mode without sign-in.
     """
     db_path = resolve_db_path(db)
     with _exclusive_lock(db_path, wait_seconds):
@@ -119,6 +122,8 @@ def writer(
             con = duckdb.connect(str(scratch))
             try:
                 migrate(con)
+                if not keeps_origin:
+                    con.execute(sql.load("load/forget_database_origin"))
                 yield con
                 if after_write is not None:
                     after_write(con)
@@ -183,6 +188,6 @@ def upgrade_if_needed(db: str | os.PathLike | None = None) -> bool:
         version = _schema_version(con)
     if version >= SCHEMA_VERSION:
         return False
-    with writer(db, after_write=refresh_calendar):
-        pass  # opening a writer migrates
+    with writer(db, after_write=refresh_calendar, keeps_origin=True):
+        pass  # opening a writer migrates; the data is unchanged, so the demo stays the demo
     return True

@@ -16,3 +16,9 @@ def config_dir() -> Path:
 
 def default_db_path() -> Path:
     return Path(os.environ.get("SAFEGUARDING_DB", PROJECT_ROOT / "data" / "trust.duckdb"))
+
+
+def default_demo_db_path() -> Path:
+    """The demo trust's own file, apart from where real data goes (data/trust.duckdb), so that
+    loading real exports never lands in the database demo mode serves."""
+    return PROJECT_ROOT / "data" / "demo.duckdb"

@@ -26,6 +26,9 @@ def writable_demo(demo_db, tmp_path, monkeypatch):
     db = tmp_path / "trust.duckdb"
     shutil.copyfile(demo_db, db)
     monkeypatch.setenv("SAFEGUARDING_DB", str(db))
+    # Loading anything takes a database out of demo mode (tests/test_demo_guard.py); these
+    # tests go on previewing roles on the changed copy, as a developer may on their own machine.
+    monkeypatch.setenv("SAFEGUARDING_ALLOW_DEMO_MODE", "1")
     return db
 
 

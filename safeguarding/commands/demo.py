@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 import time
 from pathlib import Path
 
-from safeguarding import cli, clock, demo
-from safeguarding.database import mark_origin, resolve_db_path
-from safeguarding.paths import PROJECT_ROOT
+import duckdb
+
+from safeguarding import cli, clock, database, demo
+from safeguarding.paths import PROJECT_ROOT, default_demo_db_path
 
 DEFAULT_OUT = PROJECT_ROOT / "data" / "demo"
 
@@ -58,11 +60,24 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--no-ingest", action="store_true", help="write the files only; leave the database alone"
     )
-    cli.add_db_option(parser)
+    parser.add_argument(
+        "--db",
+        help="the demo database to (re)build (default data/demo.duckdb; never $SAFEGUARDING_DB). "
+        "A database that is not the demo is never replaced.",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    db_path = Path(args.db) if args.db else default_demo_db_path()
+    if not args.no_ingest and not _replaceable(db_path):
+        print(
+            f"demo: {db_path} holds a database that is not the synthetic demo trust, so the demo "
+            "will not replace it. Choose another file with --db (the default is "
+            f"{default_demo_db_path()}).",
+            file=sys.stderr,
+        )
+        return cli.EXIT_REFUSED
     options = demo.DemoOptions(
         seed=args.seed,
         academies=args.academies,
@@ -80,14 +95,24 @@ def run(args: argparse.Namespace) -> int:
     print(f"Planted {len(result.faults)} rows for ingest to quarantine: {demo.MANIFEST_NAME}.")
     if args.no_ingest:
         return cli.EXIT_OK
-    return _ingest(result, options, args.db)
+    return _ingest(result, options, db_path)
 
 
-def _ingest(result: demo.DemoResult, options: demo.DemoOptions, db: str | None) -> int:
+def _replaceable(db_path: Path) -> bool:
+    """Nothing there yet, or the demo: real records are never deleted to make room for it."""
+    if not db_path.exists():
+        return True
+    try:
+        with database.reader(db_path) as con:
+            return database.origin(con) == "demo"
+    except (duckdb.Error, RuntimeError):
+        return False  # unreadable or from a newer version: not ours to delete
+
+
+def _ingest(result: demo.DemoResult, options: demo.DemoOptions, db_path: Path) -> int:
     # Imported here so that writing the files never depends on the ingest machinery.
     from safeguarding.ingest import ingest_files
 
-    db_path = resolve_db_path(db)
     # The demo database is built fresh: nothing from an earlier run may survive.
     for stale in (db_path, db_path.with_name(db_path.name + ".wal")):
         stale.unlink(missing_ok=True)
@@ -110,5 +135,5 @@ def _ingest(result: demo.DemoResult, options: demo.DemoOptions, db: str | None) 
         print("A demo file was refused: that is a bug in the demo generator or the ingest.")
         return cli.EXIT_REFUSED
     # Demo mode (no sign-in) serves only a database marked as the synthetic demo trust.
-    mark_origin(db_path, "demo")
+    database.mark_origin(db_path, "demo")
     return cli.EXIT_OK
