@@ -141,10 +141,13 @@ else:
         "Each bar shows the percentage and, in brackets, referrals with feedback on time / "
         f"referrals whose deadline has passed. The dashed line: {total_label}."
     )
-    chosen: list[str] = []
     if ctx.scope.suppress_small_numbers:
-        # Academy lines beside the trust line would let a hidden month be worked out.
-        st.caption("The monthly chart shows the trust line only in this view.")
+        # Months against the term they make up would let a hidden month be worked out.
+        st.info(
+            "Month by month is not shown in this view: small numbers are hidden here, and "
+            "months set beside their term would reveal them. The figures are for whole terms.",
+            icon=":material/shield:",
+        )
     else:
         chosen = st.multiselect(
             "Add academies to the monthly chart",
@@ -153,26 +156,26 @@ else:
             key="referrals_month_academies",
             placeholder="Trust only",
         )
-    months = data.query(
-        "dashboard/referral_csc_on_time_by_month",
-        **window,
-        csc_feedback_target_days=target_days,
-    )
-    components.chart(
-        charts.on_time_by_month_figure(
-            charts.on_time_by_month(months),
-            chosen,
-            names,
-            title=f"Feedback within {target_days} {day_word}, by month of referral, {when}",
-            green_at=components.definitions()["csc_feedback_on_time_pct"].green_at,
-            trust_label=view_label,
-        ),
-        key="referrals_on_time_by_month",
-    )
-    st.caption(
-        "n under each point: referrals due that month. A month with few referrals swings "
-        "widely. Months at the edges of the window count only the days inside it."
-    )
+        months = data.query(
+            "dashboard/referral_csc_on_time_by_month",
+            **window,
+            csc_feedback_target_days=target_days,
+        )
+        components.chart(
+            charts.on_time_by_month_figure(
+                charts.on_time_by_month(months),
+                chosen,
+                names,
+                title=f"Feedback within {target_days} {day_word}, by month of referral, {when}",
+                green_at=components.definitions()["csc_feedback_on_time_pct"].green_at,
+                trust_label=view_label,
+            ),
+            key="referrals_on_time_by_month",
+        )
+        st.caption(
+            "n under each point: referrals due that month. A month with few referrals swings "
+            "widely. Months at the edges of the window count only the days inside it."
+        )
 
 # 3. Agency mix --------------------------------------------------------------------------------
 st.subheader("Who the academies referred to")

@@ -35,13 +35,19 @@ st.caption(
 )
 
 left, right = st.columns(2)
-period_kind = left.radio(
-    "Points",
-    ["term", "month"],
-    format_func={"term": "By term", "month": "By month"}.get,
-    horizontal=True,
-    key="trends_period",
-)
+whole_terms_only = ctx.scope.suppress_small_numbers
+if whole_terms_only:
+    # Months beside the terms they make up, or a term not over yet, would reveal hidden counts.
+    period_kind = "term"
+    left.caption("By term: whole terms that have ended (small numbers are hidden here).")
+else:
+    period_kind = left.radio(
+        "Points",
+        ["term", "month"],
+        format_func={"term": "By term", "month": "By month"}.get,
+        horizontal=True,
+        key="trends_period",
+    )
 # Without academy or phase filters the academies in view are the whole trust.
 filtered = bool(filters.academy_codes or filters.phases)
 total_label = charts.trust_label(ctx.scope, ctx.academy_codes, filtered, ctx.academy_name)
@@ -87,6 +93,13 @@ for metric_id in charts.HEADLINE_METRICS:
         components.empty_state(f"figures for {components.definitions()[metric_id].label.lower()}")
 
 st.subheader("This year against last")
+if whole_terms_only:
+    st.info(
+        "Month by month is not shown in this view: small numbers are hidden here, and months "
+        "set beside their term would reveal them. The control charts above compare whole terms.",
+        icon=":material/shield:",
+    )
+    st.stop()
 compared = st.selectbox(
     "Figure",
     charts.HEADLINE_METRICS,

@@ -35,7 +35,15 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from safeguarding import calendar, clock, disclosure, metrics, metrics_definitions
+from safeguarding import (
+    calendar,
+    clock,
+    disclosure,
+    metrics,
+    metrics_definitions,
+    periods,
+    suppressed_views,
+)
 from safeguarding import standards as standards_module
 from safeguarding.exports import neutralise
 from safeguarding.metrics_definitions import MetricDefinition
@@ -182,23 +190,28 @@ def build_board_pack(
     standards = standards if standards is not None else standards_module.load()
     definitions = metrics_definitions.load()
     audience = _audience(con, role, academy)
-    try:
-        window = metrics.Window.ending(as_of, date_from, date_to)
-    except metrics.ScopeError as problem:
-        raise BoardPackError(str(problem)) from None
     limit = standards.suppression_threshold
-
-    # Every academy's figures, so the TRUST row is the whole trust whoever reads the pack.
-    figures = metrics.compute(
-        con, window.as_of, window.from_on, window.to_on, None, standards=standards
-    )
-    figures = _for_audience(figures, audience, limit, definitions)
-    trend_windows, trend_labels = _trend_windows(con, as_of)
-    if trend_windows:
-        trend = metrics.series(con, trend_windows, None, standards=standards)
-        trend = _for_audience(trend, audience, limit, definitions)
+    if audience.suppressed:
+        window = _whole_period_window(as_of, date_from, date_to)
+        figures, trend, trend_windows, trend_labels = _suppressed_figures(
+            con, window, audience, limit, standards, definitions
+        )
     else:
-        trend = pd.DataFrame(columns=["as_of_on", *metrics.RESULT_COLUMNS, "suppressed"])
+        try:
+            window = metrics.Window.ending(as_of, date_from, date_to)
+        except metrics.ScopeError as problem:
+            raise BoardPackError(str(problem)) from None
+        # Every academy's figures, so the TRUST row is the whole trust whoever reads the pack.
+        figures = metrics.compute(
+            con, window.as_of, window.from_on, window.to_on, None, standards=standards
+        )
+        figures = _for_audience(figures, audience, limit, definitions)
+        trend_windows, trend_labels = _trend_windows(con, as_of)
+        if trend_windows:
+            trend = metrics.series(con, trend_windows, None, standards=standards)
+            trend = _for_audience(trend, audience, limit, definitions)
+        else:
+            trend = pd.DataFrame(columns=["as_of_on", *metrics.RESULT_COLUMNS, "suppressed"])
 
     book = Workbook()
     _cover(book.active, audience, window, trust_name, limit)
@@ -281,6 +294,58 @@ def _for_audience(
             )
         frame["suppressed"] = False
     return frame[frame["academy_code"].isin(audience.codes_shown)].reset_index(drop=True)
+
+
+def _whole_period_window(
+    as_of: dt.date, date_from: dt.date | None, date_to: dt.date | None
+) -> metrics.Window:
+    """A suppressed pack counts events over a whole term or academic year that has ended by
+    the as-of date (the latest term by default): two packs over windows a day apart, or a
+    month against its year, would otherwise reveal a hidden count by subtraction."""
+    if date_from is None and date_to is None:
+        terms = [p for p in periods.whole_periods_by(as_of) if p.kind == "term"]
+        if not terms:
+            raise BoardPackError(f"No term has ended by {as_of}: there is nothing to report yet.")
+        return metrics.Window(as_of, terms[0].starts_on, terms[0].ends_on)
+    if date_from is None or date_to is None or not periods.is_whole_period(date_from, date_to):
+        choices = ", ".join(
+            f"{p.label} (--from {p.starts_on} --to {p.ends_on})"
+            for p in periods.whole_periods_by(as_of)[:4]
+        )
+        raise BoardPackError(
+            "A governor's pack counts events over a whole term or academic year, so that no two "
+            f"packs can be subtracted to reveal a hidden count. Recent ones: {choices}."
+        )
+    if date_to > as_of:
+        raise BoardPackError(
+            f"The period ends on {date_to}, after the as-of date {as_of}: choose a term or year "
+            "that has ended."
+        )
+    return metrics.Window(as_of, date_from, date_to)
+
+
+def _suppressed_figures(con, window, audience, limit, standards, definitions):
+    """The pack's figures and its trend of whole terms, each suppressed with the rest of its
+    school year over every academy (safeguarding/suppressed_views.py)."""
+
+    def table(as_of, date_from, date_to):
+        frame = suppressed_views.metric_table(
+            con, as_of, date_from, date_to, audience.all_academies, limit, standards, definitions
+        )
+        return frame[frame["academy_code"].isin(audience.codes_shown)].reset_index(drop=True)
+
+    figures = table(window.as_of, window.from_on, window.to_on)
+    terms = [p for p in periods.whole_periods_by(window.as_of) if p.kind == "term"]
+    terms = sorted(terms[:TREND_TERMS], key=lambda p: p.starts_on)
+    trend_windows = [metrics.Window(p.ends_on, p.starts_on, p.ends_on) for p in terms]
+    labels = {p.ends_on: p.label for p in terms}
+    points = [table(w.as_of, w.from_on, w.to_on).assign(as_of_on=w.as_of) for w in trend_windows]
+    trend = (
+        pd.concat(points, ignore_index=True)
+        if points
+        else pd.DataFrame(columns=["as_of_on", *metrics.RESULT_COLUMNS, "suppressed"])
+    )
+    return figures, trend, trend_windows, labels
 
 
 def _trend_windows(

@@ -296,3 +296,173 @@ def _number(value: Any) -> Any:
     if isinstance(value, float) and math.isnan(value):
         return None
     return value
+
+
+# --- Suppression over academies and periods together ------------------------------------------
+#
+# The views a suppressed role can open form one table per metric: every academy and the TRUST
+# total, for each part of an academic year (its terms) and the year itself. A hidden cell must
+# stay hidden whichever two of those views are set side by side, so the table is suppressed
+# whole: along each axis the members add up to the total, and secondary suppression runs over
+# both axes until no published total leaves exactly one protected cell unknown.
+
+
+@dataclass(frozen=True)
+class Axis:
+    """A column whose `members` (in tie-break order) add up to the cell labelled `total`."""
+
+    column: str
+    members: tuple
+    total: Any
+
+
+def suppress_cube(
+    frame: pd.DataFrame,
+    count_columns: Sequence[str],
+    axes: Sequence[Axis],
+    by: Sequence[str] = (),
+    unpublished: str | None = None,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """Rows are cells: each has a label on every axis (a member or the total) and, in the
+    `by` columns, which independent table it belongs to. Count columns are suppressed: 1 to
+    the threshold is `c`, then secondary suppression along every axis. A cell absent from the
+    frame is a known zero. Rows where the boolean column `unpublished` is true are parts no
+    view shows (days between a trust's terms): unknown to a reader, so never a subtraction's
+    answer, but protected like any cell when small. Returns the frame with "c" for hidden
+    cells (count columns become object columns)."""
+    limit = threshold() if limit is None else limit
+    result = frame.reset_index(drop=True).copy()
+    hidden_by_column = cube_hidden_cells(result, count_columns, axes, by, unpublished, limit)
+    for column in count_columns:
+        hidden = hidden_by_column[column]
+        result[column] = pd.Series(
+            [SUPPRESSED if h else _number(v) for v, h in zip(result[column], hidden, strict=True)],
+            index=result.index,
+            dtype=object,
+        )
+    return result
+
+
+def cube_hidden_cells(
+    frame: pd.DataFrame,
+    count_columns: Sequence[str],
+    axes: Sequence[Axis],
+    by: Sequence[str] = (),
+    unpublished: str | None = None,
+    limit: int | None = None,
+    protect: dict[str, list[bool]] | None = None,
+) -> dict[str, list[bool]]:
+    """For each count column, which rows of `frame` (by position) are hidden. `protect` marks
+    rows whose cell is not counted about children (never hidden by itself)."""
+    limit = threshold() if limit is None else limit
+    positions = {
+        tuple(row): i
+        for i, row in enumerate(frame[[*by, *(a.column for a in axes)]].itertuples(index=False))
+    }
+    is_unpublished = (
+        frame[unpublished].astype(bool).tolist() if unpublished else [False] * len(frame)
+    )
+    hidden_by_column = {}
+    for column in count_columns:
+        cells = [_number(v) for v in frame[column]]
+        counted = protect[column] if protect else [True] * len(frame)
+        small = [c and _is_small(v, limit) for v, c in zip(cells, counted, strict=True)]
+        hidden = [s or u for s, u in zip(small, is_unpublished, strict=True)]
+        # A published cell hidden is protected from then on; an unpublished one only if small.
+        sensitive = list(small)
+        lines = _cube_lines(positions, len(by), axes)
+        _protect_cube(cells, hidden, sensitive, is_unpublished, lines)
+        hidden_by_column[column] = hidden
+    return hidden_by_column
+
+
+def _cube_lines(positions: dict[tuple, int], n_by: int, axes: Sequence[Axis]) -> list[_Line]:
+    lines = []
+    for a, axis in enumerate(axes):
+        position_of_axis = n_by + a
+        groups: dict[tuple, dict[Any, int]] = {}
+        for key, row in positions.items():
+            rest = key[:position_of_axis] + key[position_of_axis + 1 :]
+            groups.setdefault(rest, {})[key[position_of_axis]] = row
+        for by_label in groups.values():
+            if axis.total not in by_label:
+                continue
+            members = [by_label[m] for m in axis.members if m in by_label]
+            lines.append(_Line(members, by_label[axis.total]))
+    return lines
+
+
+def _protect_cube(
+    cells: list[Any],
+    hidden: list[bool],
+    sensitive: list[bool],
+    unpublished: list[bool],
+    lines: list[_Line],
+) -> None:
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            if hidden[line.total]:
+                continue
+            unknown = [i for i in line.members if hidden[i]]
+            if len(unknown) != 1 or not sensitive[unknown[0]]:
+                continue
+            candidates = [
+                i
+                for i in line.members
+                if not hidden[i] and not unpublished[i] and cells[i] not in (None, 0)
+            ]
+            pick = min(candidates, key=lambda i: cells[i]) if candidates else line.total
+            hidden[pick] = True
+            sensitive[pick] = True
+            changed = True
+
+
+def suppress_metric_table(
+    frame: pd.DataFrame,
+    academies: Sequence[str],
+    period_axis: Axis | None,
+    unpublished: str | None = None,
+    limit: int | None = None,
+    definitions: dict[str, metrics_definitions.MetricDefinition] | None = None,
+) -> pd.DataFrame:
+    """Metric figures for every academy and TRUST, over the periods of `period_axis` (a column
+    `period`), suppressed as one table per metric: like `suppress_metrics`, and along the
+    periods too. Without a period axis it is `suppress_metrics` over the academies."""
+    limit = threshold() if limit is None else limit
+    definitions = definitions if definitions is not None else metrics_definitions.load()
+    result = frame.reset_index(drop=True).copy()
+    suppressible = result["metric"].map(lambda m: definitions[m].suppressible).tolist()
+    is_count = result["metric"].map(lambda m: definitions[m].unit == "count").tolist()
+    counted_in = {
+        "value": [s and c for s, c in zip(suppressible, is_count, strict=True)],
+        "numerator": [s and not c for s, c in zip(suppressible, is_count, strict=True)],
+        "denominator": [s and not c for s, c in zip(suppressible, is_count, strict=True)],
+    }
+    axes = [Axis("academy_code", tuple(sorted(academies)), TRUST)]
+    if period_axis is not None:
+        axes.append(period_axis)
+    hidden = cube_hidden_cells(
+        result, FIGURE_COLUMNS, axes, ("metric",), unpublished, limit, protect=counted_in
+    )
+    # Only the figures that rest on counts of children can be hidden at all.
+    for column in FIGURE_COLUMNS:
+        hidden[column] = [h and c for h, c in zip(hidden[column], counted_in[column], strict=True)]
+    for i in range(len(result)):
+        if suppressible[i] and not is_count[i]:
+            hidden["value"][i] = hidden["numerator"][i] or hidden["denominator"][i]
+    for column in FIGURE_COLUMNS:
+        result[column] = pd.Series(
+            [
+                SUPPRESSED if h else _number(v)
+                for v, h in zip(result[column], hidden[column], strict=True)
+            ],
+            index=result.index,
+            dtype=object,
+        )
+    result["suppressed"] = [
+        any(hidden[column][i] for column in FIGURE_COLUMNS) for i in range(len(result))
+    ]
+    return result

@@ -110,6 +110,20 @@ def metric_frame(
         return metrics.compute(con, as_of, date_from, date_to, academies)
 
 
+def governors_period(as_of: dt.date = TODAY):
+    """The window a governor's view opens on: the latest whole term ended by the as-of date."""
+    from safeguarding import periods
+
+    [term, *_] = [p for p in periods.whole_periods_by(as_of) if p.kind == "term"]
+    return term
+
+
+def governor_metric_frame(db: Path, as_of: dt.date = TODAY) -> pd.DataFrame:
+    """Every metric over the governors' default window, unsuppressed."""
+    term = governors_period(as_of)
+    return metric_frame(db, as_of, term.starts_on, term.ends_on)
+
+
 def academy_names(db: Path) -> dict[str, str]:
     """Academy code -> academy name."""
     with database.reader(db) as con:

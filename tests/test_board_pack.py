@@ -14,7 +14,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from safeguarding import board_pack, cli, clock, disclosure, metrics
+from safeguarding import board_pack, cli, clock, disclosure, metrics, periods, suppressed_views
 from safeguarding.ingest import ingest_files
 
 AS_OF = dt.date(2026, 11, 28)
@@ -127,9 +127,16 @@ def small_db(tmp_path_factory) -> Path:
     return db
 
 
+# Governors' packs count whole terms that have ended: the fixture's concerns and referrals of
+# September and October 2026 are in the Autumn term 2026/27, which ends on 31 December.
+GOVERNOR_AS_OF = dt.date(2027, 1, 4)
+AUTUMN_2026 = (dt.date(2026, 9, 1), dt.date(2026, 12, 31))
+
+
 def pack(db: Path, role: str, academy: str | None = None, **options) -> openpyxl.Workbook:
+    as_of = AS_OF if role == "trust_lead" else GOVERNOR_AS_OF
     with duckdb.connect(str(db), read_only=True) as con:
-        content = board_pack.build_board_pack(con, AS_OF, role, academy, **options)
+        content = board_pack.build_board_pack(con, as_of, role, academy, **options)
     return openpyxl.load_workbook(io.BytesIO(content))
 
 
@@ -213,16 +220,20 @@ def test_the_governor_pack_hides_small_counts_and_what_would_reveal_them(small_d
     concerns = {code: figures[(code, "concerns_logged")][0] for code in ("QZA", "QZB", "QZC")}
     referrals = {code: figures[(code, "referrals_made")][0] for code in ("QZA", "QZB", "QZC")}
     assert concerns == {"QZA": C, "QZB": C, "QZC": 0}
-    assert referrals == {"QZA": C, "QZB": C, "QZC": 8}
+    # QZC's 8 referrals of August 2026 are in the summer term, not this pack's autumn
+    assert referrals == {"QZA": C, "QZB": C, "QZC": 0}
     assert figures[("TRUST", "concerns_logged")][0] == 15
-    assert figures[("TRUST", "referrals_made")][0] == 18
+    assert figures[("TRUST", "referrals_made")][0] == 10
     # 0 of 3 referrals had feedback: all c, and no RAG that would hint at the figure.
     assert figures[("QZA", "csc_feedback_on_time_pct")] == (C, 0, C, None)
     # Staff figures are never hidden, however small.
     assert figures[("QZC", "staff_in_post")][0] == 1
     assert figures[("QZA", "safeguarding_training_in_date_pct")][:3] == (66.7, 2, 3)
-    # Every cell is exactly what the disclosure module makes of the computed figures.
-    suppressed = disclosure.suppress_metrics(computed(small_db), limit=5)
+    # Every cell is exactly what the suppressed views make of the computed figures.
+    with duckdb.connect(str(small_db), read_only=True) as con:
+        suppressed = suppressed_views.metric_table(
+            con, GOVERNOR_AS_OF, *AUTUMN_2026, metrics.academy_codes(con), limit=5
+        )
     for row in suppressed.itertuples():
         value, numerator, denominator, rag = figures[(row.academy_code, row.metric)]
         assert (value, numerator, denominator) == tuple(
@@ -378,7 +389,8 @@ def test_the_command_window_options(small_db, tmp_path, capsys):
         (["--role", "local_governor"], "--academy"),
         (["--role", "governor", "--academy", "QZA"], "local governor"),
         (["--role", "local_governor", "--academy", "NOPE"], "Unknown academy"),
-        (["--role", "governor", "--from", "2026-12-01"], "starts"),
+        (["--role", "trust_lead", "--from", "2026-12-01"], "starts"),
+        (["--role", "governor", "--from", "2026-11-01", "--to", "2026-11-27"], "whole term"),
     ],
 )
 def test_usage_errors_exit_2(small_db, tmp_path, capsys, argv, message):
@@ -467,11 +479,13 @@ def test_a_long_list_is_cut_with_a_note(small_db, monkeypatch):
 
 
 def test_the_demo_governor_pack_matches_the_suppressed_metrics(demo_db):
-    book = pack(demo_db, "governor")
-    figures = area_figures(book)
     with duckdb.connect(str(demo_db), read_only=True) as con:
-        raw = metrics.compute(con, AS_OF)
-    suppressed = disclosure.suppress_metrics(raw, limit=5)
+        content = board_pack.build_board_pack(con, AS_OF, "governor")
+        summer = periods.whole_periods_by(AS_OF)[0]  # the latest whole term: Summer 2025/26
+        suppressed = suppressed_views.metric_table(
+            con, AS_OF, summer.starts_on, summer.ends_on, metrics.academy_codes(con), limit=5
+        )
+    figures = area_figures(openpyxl.load_workbook(io.BytesIO(content)))
     assert (suppressed["value"] == C).any()
     for row in suppressed.itertuples():
         value, numerator, denominator, _ = figures[(row.academy_code, row.metric)]

@@ -9,7 +9,15 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import TODAY
-from page_helpers import academy_names, decode_array, figure_titled, figures, metric_frame, open_as
+from page_helpers import (
+    academy_names,
+    decode_array,
+    figure_titled,
+    figures,
+    governor_metric_frame,
+    metric_frame,
+    open_as,
+)
 
 from safeguarding import database, funnel
 from safeguarding.ui import compare_charts
@@ -267,7 +275,7 @@ def test_governor_view_leaves_small_numbers_off_the_funnel(demo_db, monkeypatch)
     named as not plotted, and every plotted point still matches the metrics query."""
     app = open_as("governor", "pages/compare.py", demo_db, monkeypatch)
     assert not app.exception
-    rows = metric_frame(demo_db)
+    rows = governor_metric_frame(demo_db)
     rows = rows[rows.metric == "csc_feedback_on_time_pct"].set_index("academy_code")
     small = rows[
         (rows.index != "TRUST") & (rows.numerator.between(1, 5) | rows.denominator.between(1, 5))

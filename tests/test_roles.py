@@ -111,11 +111,9 @@ def test_a_dsl_still_sees_other_academies_as_figures_for_comparison(signed_in):
 
 def test_a_local_governor_sees_only_their_academy_and_trust_totals(signed_in):
     app = signed_in("local.elm@trust.example")
-    assert [
-        m.multiselect_options if hasattr(m, "multiselect_options") else m.options
-        for m in app.multiselect
-        if m.label == "Academies"
-    ] == [["Demo Elm Secondary Academy (ELM)"]]
+    assert [s.options for s in app.selectbox if s.label == "Academy"] == [
+        ["Demo Elm Secondary Academy (ELM)"]
+    ]
     assert len(app.dataframe) <= 1
     for table in app.dataframe:
         assert set(table.value["academy_code"]) <= {"ELM", "TRUST"}

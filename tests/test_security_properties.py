@@ -1,6 +1,6 @@
 """Security properties: identifier detectors and formula neutralisation (property-based), no
-uploaded value in logs or messages, suppression that cannot be undone by subtraction, and the
-server's hardening in .streamlit/config.toml."""
+uploaded value in logs or messages, suppression that cannot be undone by subtraction, the
+server's hardening in .streamlit/config.toml, and sign-in by a trusted proxy header."""
 
 from __future__ import annotations
 
@@ -13,13 +13,17 @@ import tomllib
 
 import duckdb
 import pandas as pd
+import pytest
 from conftest import ACADEMIES_CSV, TODAY, rows
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from streamlit.runtime.context import ContextProxy, StreamlitHeaders
+from streamlit.testing.v1 import AppTest
 
 from safeguarding import disclosure, exports, sql
 from safeguarding.ingest import identifiers, ingest_files, reading
 from safeguarding.paths import PROJECT_ROOT
+from safeguarding.ui import session
 
 UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 FAKE_UPN = "B801200005001"  # a valid check letter, made up
@@ -116,7 +120,10 @@ def test_pseudonyms_are_never_taken_for_identifiers(value):
 def test_neutralised_text_never_starts_a_formula_and_keeps_its_content(text):
     safe = exports.neutralise(text)
     assert not safe.startswith(exports.FORMULA_STARTS)
-    assert safe == ("'" + text if text.startswith(exports.FORMULA_STARTS) else text)
+    assert not exports.is_hostile_line(safe)
+    assert safe.replace("'", "") == text.replace("'", "")  # apostrophes added, nothing else
+    if text.startswith(exports.FORMULA_STARTS):
+        assert safe.startswith("'" + text[0])
 
 
 @FAST
@@ -247,6 +254,8 @@ def test_streamlit_config_hardening():
     assert config["client"]["showErrorDetails"] in ("none", False)
     assert config["browser"]["gatherUsageStats"] is False
     assert config["client"]["toolbarMode"] == "viewer"
+    # Streamlit's own table download writes cells unneutralised: only download_csv exports.
+    assert config["client"]["disableDataExport"] is True
     # The server refuses an upload over the cap, which is the ingest's own limit.
     assert config["server"]["maxUploadSize"] * 1024 * 1024 == reading.MAX_FILE_BYTES
     assert config["server"].get("enableCORS", True) is True
@@ -259,7 +268,8 @@ def test_streamlit_reads_the_hardening_from_the_project(tmp_path):
         "print(config.get_option('server.enableXsrfProtection'),"
         " config.get_option('client.showErrorDetails'),"
         " config.get_option('browser.gatherUsageStats'),"
-        " config.get_option('server.maxUploadSize'))\n"
+        " config.get_option('server.maxUploadSize'),"
+        " config.get_option('client.disableDataExport'))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe],
@@ -268,4 +278,103 @@ def test_streamlit_reads_the_hardening_from_the_project(tmp_path):
         text=True,
         timeout=60,
     )
-    assert done.stdout.split() == ["True", "none", "False", "250"], done.stderr
+    assert done.stdout.split() == ["True", "none", "False", "250", "True"], done.stderr
+
+
+# --- Trusted reverse-proxy header --------------------------------------------------------------
+
+PROXY_HEADER = "X-Forwarded-Email"
+TRUSTED_USERS = """
+[users."lead@trust.example"]
+role = "trust_lead"
+"""
+
+
+def proxy_headers(*pairs: tuple[str, str]):
+    """Request headers as Streamlit 1.67 gives them to a page (st.context.headers)."""
+    return StreamlitHeaders([("Host", "dashboard.trust.example"), *pairs])
+
+
+def test_the_trusted_header_names_the_user_when_the_proxy_sent_it_once():
+    headers = proxy_headers(("x-forwarded-email", " lead@trust.example "))
+    assert session.trusted_identity(headers, PROXY_HEADER) == "lead@trust.example"
+
+
+@pytest.mark.parametrize(
+    ("pairs", "reason"),
+    [
+        (
+            [(PROXY_HEADER, "lead@trust.example"), (PROXY_HEADER, "someone@else.example")],
+            "carried the sign-in header X-Forwarded-Email 2 times",
+        ),
+        (  # the same header under another case is the same header
+            [("x-forwarded-email", "someone@else.example"), (PROXY_HEADER, "lead@trust.example")],
+            "2 times",
+        ),
+        (  # two identical copies: still not what the proxy sends
+            [(PROXY_HEADER, "lead@trust.example"), (PROXY_HEADER, "lead@trust.example")],
+            "2 times",
+        ),
+        (  # an empty copy beside the real one
+            [(PROXY_HEADER, ""), (PROXY_HEADER, "lead@trust.example")],
+            "2 times",
+        ),
+        (  # a look-alike that some servers read as the same header
+            [("X_Forwarded_Email", "someone@else.example"), (PROXY_HEADER, "lead@trust.example")],
+            "2 times",
+        ),
+        (  # two copies joined into one line on the way
+            [(PROXY_HEADER, "someone@else.example, lead@trust.example")],
+            "held more than one value",
+        ),
+        ([], "did not carry the sign-in header X-Forwarded-Email"),
+        ([(PROXY_HEADER, "  ")], "did not carry the sign-in header"),
+    ],
+)
+def test_a_trusted_header_that_is_not_sent_exactly_once_is_refused(pairs, reason):
+    with pytest.raises(session.SignInHeaderRefused) as refused:
+        session.trusted_identity(proxy_headers(*pairs), PROXY_HEADER)
+    assert reason in str(refused.value)
+    assert "someone@else.example" not in str(refused.value)  # the message repeats no value
+
+
+@pytest.fixture
+def behind_the_proxy(demo_db, tmp_path, monkeypatch):
+    """behind_the_proxy(*header pairs) -> a finished AppTest run of the overview, signed in by
+    a trusted proxy header, with the request headers given."""
+    users = tmp_path / "users.toml"
+    users.write_text(TRUSTED_USERS)
+    monkeypatch.setenv("SAFEGUARDING_USERS", str(users))
+    monkeypatch.setenv("SAFEGUARDING_DB", str(demo_db))
+    monkeypatch.setenv(session.TRUSTED_HEADER, PROXY_HEADER)
+
+    def _open(*pairs: tuple[str, str]):
+        # AppTest cannot seed request headers: give st.context.headers the request's instead.
+        headers = proxy_headers(*pairs)
+        monkeypatch.setattr(ContextProxy, "headers", property(lambda _: headers))
+        app = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
+        app.query_params["as_of"] = TODAY.isoformat()
+        app.run()
+        assert not app.exception, app.exception
+        return app
+
+    return _open
+
+
+def test_behind_the_proxy_a_listed_user_sees_the_dashboard(behind_the_proxy):
+    app = behind_the_proxy((PROXY_HEADER, "lead@trust.example"))
+    assert not [t.value for t in app.title if t.value == "Access denied"]
+    assert len(app.dataframe) > 0
+
+
+def test_behind_the_proxy_a_repeated_sign_in_header_is_refused_and_nothing_else_shown(
+    behind_the_proxy,
+):
+    app = behind_the_proxy(
+        (PROXY_HEADER, "lead@trust.example"), (PROXY_HEADER, "someone@else.example")
+    )
+    assert [t.value for t in app.title] == ["Access denied"]
+    [error] = app.error
+    assert "carried the sign-in header X-Forwarded-Email 2 times" in error.value
+    assert len(app.metric) == 0 and len(app.dataframe) == 0 and len(app.sidebar.children) == 0
+    assert len(app.button) == 0 and len(app.markdown) == 0

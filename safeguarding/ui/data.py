@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from safeguarding import database, metrics, sql
+from safeguarding import database, metrics, periods, sql, suppressed_views
 from safeguarding.scope import Scope
 from safeguarding.ui.filters import Filters
 
@@ -86,6 +86,8 @@ def query(name: str, **params) -> pd.DataFrame:
     elif query_tags.get("records") == "yes":
         raise PermissionError(f"{name} returns records but takes no $academy_codes.")
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    if scope.suppress_small_numbers and "suppress" in query_tags and "date_from" in params:
+        return _whole_period_counts(name, params, query_tags, scope)
     frame = _query(name, frozen, database_stamp()).copy()
     if scope.suppress_small_numbers and "suppress" in query_tags:
         from safeguarding import disclosure
@@ -98,6 +100,53 @@ def query(name: str, **params) -> pd.DataFrame:
             label_column="academy_code" if "academy_code" in frame.columns else None,
         )
     return frame
+
+
+def _frozen(params: dict) -> tuple:
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+
+
+def _whole_period_counts(name: str, params: dict, query_tags: dict, scope: Scope) -> pd.DataFrame:
+    """A counts query for a suppressed view: one academy or the whole trust, over a whole
+    period, suppressed in its full table (safeguarding/suppressed_views.py)."""
+    if "suppress-across" in query_tags:
+        raise suppressed_views.WholePeriodsOnly(
+            f"{name} counts by month, which suppressed views never show (months against "
+            "their term or year would reveal hidden counts)."
+        )
+    academies = tuple(sorted(scope.trust_total_academies or scope.aggregate_academies))
+    view = params["academy_codes"]
+    if set(view) >= set(scope.aggregate_academies) and scope.role != "local_governor":
+        view_code = metrics.TRUST
+    elif len(view) == 1:
+        view_code = view[0]
+    else:
+        raise PermissionError("A suppressed view shows one academy or the whole trust.")
+    stamp = database_stamp()
+    columns = [c.strip() for c in query_tags["suppress"].split(",")]
+    return _cached_whole_period_counts(
+        name, _frozen(params), tuple(columns), academies, view_code, stamp
+    ).copy()
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _cached_whole_period_counts(name, frozen, columns, academies, view_code, stamp):
+    def run(params: dict) -> pd.DataFrame:
+        return _query(name, _frozen(params), stamp)
+
+    return suppressed_views.count_table(run, dict(frozen), columns, academies, view_code)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _suppressed_metrics(
+    as_of: dt.date,
+    date_from: dt.date,
+    date_to: dt.date,
+    academies: tuple[str, ...],
+    stamp: tuple[int, int],
+) -> pd.DataFrame:
+    with cursor() as cur:
+        return suppressed_views.metric_table(cur, as_of, date_from, date_to, list(academies))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -137,6 +186,18 @@ def metric_values(filters: Filters, academies: Iterable[str], days_earlier: int 
     if not shown:
         return pd.DataFrame(columns=metrics.RESULT_COLUMNS)
     shift = dt.timedelta(days=days_earlier)
+    if scope.suppress_small_numbers:
+        # The same whole period, judged a week earlier at the latest on the day it ended: a
+        # window moved by days would be subtracted from this one.
+        as_of = max(filters.as_of - shift, filters.date_to)
+        frame = _suppressed_metrics(
+            as_of,
+            filters.date_from,
+            filters.date_to,
+            _totals_over(scope, shown),
+            database_stamp(),
+        )
+        return frame[frame["academy_code"].isin((*shown, metrics.TRUST))].reset_index(drop=True)
     frame = _metrics(
         filters.as_of - shift,
         filters.date_from - shift,
@@ -170,6 +231,8 @@ def metric_series(
     shown = scope.narrowed_to(tuple(academies)) if academies else ()
     if not shown or not windows:
         return pd.DataFrame(columns=["as_of_on", *metrics.RESULT_COLUMNS])
+    if scope.suppress_small_numbers:
+        return _whole_period_series(windows, shown, scope)
     frame = _series(
         tuple(windows),
         tuple(sorted(set(scope.total_over(shown)))),
@@ -177,6 +240,27 @@ def metric_series(
         database_stamp(),
     )
     return _scoped_metrics(frame, shown, scope)
+
+
+def _whole_period_series(
+    windows: list[metrics.Window], shown: tuple[str, ...], scope: Scope
+) -> pd.DataFrame:
+    """Each whole period's figures as a suppressed view sees them (every academy computed, so
+    a chosen group never makes a total of its own); periods that are not whole are left out."""
+    academies = _totals_over(scope, shown)
+    points = []
+    for window in windows:
+        if not periods.is_whole_period(window.from_on, window.to_on):
+            continue
+        frame = _suppressed_metrics(
+            window.as_of, window.from_on, window.to_on, academies, database_stamp()
+        )
+        points.append(frame.assign(as_of_on=window.as_of))
+    if not points:
+        return pd.DataFrame(columns=["as_of_on", *metrics.RESULT_COLUMNS])
+    frame = pd.concat(points, ignore_index=True)
+    frame = frame[["as_of_on", *[c for c in frame.columns if c != "as_of_on"]]]
+    return frame[frame["academy_code"].isin((*shown, metrics.TRUST))].reset_index(drop=True)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from safeguarding import clock
+from safeguarding import clock, periods
 from safeguarding.calendar import Term, academic_terms, load_term_overrides
 
 WINDOWS = {
@@ -94,6 +94,7 @@ def _init_state(academies: list[str], phases: list[str]) -> None:
     window = st.query_params.get("window", "last_12_months")
     state["f_window"] = window if window in WINDOWS else "last_12_months"
     state["f_term"] = st.query_params.get("term")
+    state["f_year"] = st.query_params.get("year")
     custom_from = _from_url("from", dt.date.fromisoformat, None)
     custom_to = _from_url("to", dt.date.fromisoformat, None)
     if custom_from and custom_to:
@@ -103,11 +104,18 @@ def _init_state(academies: list[str], phases: list[str]) -> None:
     state["_filters_ready"] = True
 
 
-def sidebar_filters(academies: dict[str, str], phases: list[str]) -> Filters:
-    """Draw the shared filters; `academies` maps code -> name for the academies in scope."""
+def sidebar_filters(
+    academies: dict[str, str], phases: list[str], whole_periods_only: bool = False
+) -> Filters:
+    """Draw the shared filters; `academies` maps code -> name for the academies in scope.
+    With `whole_periods_only` (roles that see small numbers suppressed) the window is a whole
+    term or academic year and the view one academy or the whole trust (safeguarding/periods.py
+    says why)."""
     _init_state(list(academies), phases)
     state = st.session_state
     today = clock.today()
+    if whole_periods_only:
+        return _whole_period_filters(academies, today)
     with st.sidebar:
         st.header("Filters")
         as_of = st.date_input("As of", key="f_as_of", format="DD/MM/YYYY", max_value=today)
@@ -165,6 +173,79 @@ def sidebar_filters(academies: dict[str, str], phases: list[str]) -> Filters:
         academy_codes=tuple(chosen),
         phases=tuple(chosen_phases),
         window_label=label,
+    )
+
+
+WHOLE_PERIOD_WINDOWS = {"term": "A term", "academic_year": "An academic year"}
+
+
+def _whole_period_filters(academies: dict[str, str], today: dt.date) -> Filters:
+    state = st.session_state
+    if state.get("f_window") not in WHOLE_PERIOD_WINDOWS:
+        state["f_window"] = "term"
+    narrowed = state.get("f_academies") or []
+    if len(narrowed) > 1:
+        state["f_narrowed_away"] = True
+    state["f_academy"] = narrowed[0] if len(narrowed) == 1 else ""
+    if len(academies) == 1:
+        state["f_academy"] = next(iter(academies))
+    with st.sidebar:
+        st.header("Filters")
+        as_of = st.date_input("As of", key="f_as_of", format="DD/MM/YYYY", max_value=today)
+        window = st.selectbox(
+            "Window",
+            list(WHOLE_PERIOD_WINDOWS),
+            format_func=WHOLE_PERIOD_WINDOWS.get,
+            key="f_window",
+            help="Small numbers about children are hidden in this view, so events are counted "
+            "over whole terms or academic years that have ended: two overlapping windows could "
+            "otherwise be subtracted to reveal a hidden count. Training and policy figures are "
+            "taken at the as-of date.",
+        )
+        kind = "year" if window == "academic_year" else "term"
+        choices = [p for p in periods.whole_periods_by(as_of) if p.kind == kind]
+        labels = [p.label for p in choices]
+        key = "f_year" if kind == "year" else "f_term"
+        if state.get(key) not in labels:
+            state[key] = labels[0] if labels else None
+        title = "Academic year" if kind == "year" else "Term"
+        label = st.selectbox(title, labels, key=key) if labels else None
+        # "" is the whole trust; a local governor's one academy is their whole view.
+        codes = ["", *academies] if len(academies) > 1 else list(academies)
+        chosen = st.selectbox(
+            "Academy",
+            codes,
+            format_func=lambda c: f"{academies[c]} ({c})" if c else "Whole trust",
+            key="f_academy",
+        )
+    state["f_academies"] = [chosen] if chosen else []
+    if chosen:
+        state["f_narrowed_away"] = False  # the viewer has chosen an academy since
+    if state.get("f_narrowed_away"):
+        st.info(
+            "This view shows one academy or the whole trust, never a group of academies: a "
+            "group's total beside the trust's could reveal a hidden count.",
+            icon=":material/shield:",
+        )
+    _future_as_of_warning(as_of, today)
+    period = next((p for p in choices if p.label == label), None)
+    if period is None:  # nothing has ended yet: an empty window before any data
+        period = periods.Period("no complete term yet", as_of, as_of - dt.timedelta(days=1))
+    params = {"as_of": as_of.isoformat(), "window": window}
+    if label:
+        params["term" if kind == "term" else "year"] = label
+    if chosen:
+        params["academy"] = [chosen]
+    current = {k: st.query_params.get_all(k) for k in st.query_params}
+    if current != {k: v if isinstance(v, list) else [v] for k, v in params.items()}:
+        st.query_params.from_dict(params)
+    return Filters(
+        as_of=as_of,
+        date_from=period.starts_on,
+        date_to=period.ends_on,
+        academy_codes=tuple(state["f_academies"]),
+        phases=(),
+        window_label=period.label,
     )
 
 

@@ -4,7 +4,9 @@ in view. dashboard.py calls start() on every run before the page."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 import pandas as pd
 import streamlit as st
@@ -65,7 +67,7 @@ def start() -> PageContext | None:
     visible = every_academy[every_academy["academy_code"].isin(scope.aggregate_academies)]
     names = dict(zip(visible["academy_code"], visible["academy_name"], strict=True))
     phases = sorted(visible["phase"].dropna().unique())
-    filters = sidebar_filters(names, phases)
+    filters = sidebar_filters(names, phases, whole_periods_only=scope.suppress_small_numbers)
     chosen = visible
     if filters.academy_codes:
         chosen = chosen[chosen["academy_code"].isin(filters.academy_codes)]
@@ -114,21 +116,87 @@ def _viewer(codes: tuple[str, ...]) -> tuple[identity.User | None, bool]:
         return _known_user(st.user.get("email")), False
     header = os.environ.get(TRUSTED_HEADER)
     if header:
-        return _known_user(st.context.headers.get(header)), False
+        try:
+            email = trusted_identity(st.context.headers, header)
+        except SignInHeaderRefused as refusal:
+            _deny(str(refusal))
+            return None, False
+        return _known_user(email), False
     return _demo_user(codes), True
+
+
+class RequestHeaders(Protocol):
+    """What trusted_identity reads of st.context.headers (a StreamlitHeaders)."""
+
+    def __iter__(self) -> Iterator[str]: ...
+
+    def get_all(self, key: str) -> list[str]: ...
+
+
+class SignInHeaderRefused(Exception):
+    """The trusted proxy's sign-in header cannot say who this request is from; the message
+    says why, for the person refused, without repeating what the header held."""
+
+
+def _header_spelling(name: str) -> str:
+    # Some servers and frameworks read X_Forwarded_Email as X-Forwarded-Email; count such a
+    # look-alike as another copy of the header rather than let it pass unseen.
+    return name.strip().lower().replace("_", "-")
+
+
+def trusted_identity(headers: RequestHeaders, header_name: str) -> str:
+    """The e-mail address the trusted reverse proxy put in `header_name`.
+
+    The proxy sets the header exactly once on every request. Any other shape is refused
+    (SignInHeaderRefused) rather than resolved, because choosing a copy would let whoever added
+    a copy choose who they are: the header missing or empty; sent more than once (under any
+    case, or with _ for -), since a second copy was sent by someone other than the proxy; or
+    holding a comma, which is how repeated headers are joined into one line on the way.
+    """
+    wanted = _header_spelling(header_name)
+    values = [
+        value
+        for name in headers
+        if _header_spelling(name) == wanted
+        for value in headers.get_all(name)
+    ]
+    if len(values) > 1:
+        raise SignInHeaderRefused(
+            f"This request carried the sign-in header {header_name} {len(values)} times; the "
+            "sign-in proxy sets it once, so the dashboard cannot tell who you are. Sign in again "
+            "through the trust's sign-in page; if this keeps happening, tell the trust's IT team."
+        )
+    email = values[0].strip() if values else ""
+    if not email:
+        raise SignInHeaderRefused(
+            f"This request did not carry the sign-in header {header_name}, so the dashboard "
+            "cannot tell who you are. Open it through the trust's sign-in page; if you did, "
+            "tell the trust's IT team."
+        )
+    if "," in email:
+        raise SignInHeaderRefused(
+            f"The sign-in header {header_name} of this request held more than one value, so "
+            "the dashboard cannot tell who you are. Tell the trust's IT team."
+        )
+    return email
+
+
+def _deny(reason: str) -> None:
+    """The refusal page: a title and the reason, nothing else (and a way out for OIDC)."""
+    st.title("Access denied")
+    st.error(reason)
+    if _oidc_configured():
+        st.button("Sign out", on_click=st.logout)
 
 
 def _known_user(email: str | None) -> identity.User | None:
     users = identity.load_users()
     user = users.get((email or "").strip().lower())
     if user is None:
-        st.title("Access denied")
-        st.error(
+        _deny(
             "You are signed in, but your account is not on this dashboard's list of users. "
             "Ask the trust's safeguarding lead to add you."
         )
-        if _oidc_configured():
-            st.button("Sign out", on_click=st.logout)
         return None
     return user
 

@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import streamlit as st
 
+from safeguarding.disclosure import SUPPRESSED as SUPPRESSED_MARK
 from safeguarding.ui import charts
 from safeguarding.ui.components import definitions, format_value, metric_help_text
 
@@ -65,7 +66,13 @@ def tile(metric_id: str, now: dict, week_ago: dict) -> None:
             target = f" · target {comparison} {format_value(d.green_at, d.unit)}"
         count = ""
         if d.unit == "%" and _number(now.get("denominator")) is not None:
-            count = f" · {int(now['numerator'])} of {int(now['denominator'])}"
+            count = f" · {_count(now['numerator'])} of {_count(now['denominator'])}"
         colour = {"green": "green", "amber": "orange", "red": "red"}.get(rag, "gray")
         st.badge(charts.RAG_LABELS[rag], color=colour)
         st.caption(f"{change_text}{target}{count}")
+
+
+def _count(value) -> str:
+    """A numerator or denominator as shown: a whole number, or c where it is hidden."""
+    number = _number(value)
+    return f"{int(number):,}" if isinstance(number, int | float) else SUPPRESSED_MARK
