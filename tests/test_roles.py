@@ -8,6 +8,7 @@ import io
 import openpyxl
 import pytest
 from conftest import TODAY
+from page_helpers import governors_period
 from streamlit.testing.v1 import AppTest
 
 from safeguarding.paths import PROJECT_ROOT
@@ -144,7 +145,8 @@ def test_governor_is_offered_a_suppressed_board_pack_on_the_overview(signed_in, 
     labels = [b.label for b in app.get("download_button")]
     assert "Download the board pack (Excel)" in labels
     context_scope = app.session_state["_scope"]
-    filters = Filters(TODAY, TODAY.replace(year=2025), TODAY, (), (), "")
+    term = governors_period()  # a governor's pack counts a whole term
+    filters = Filters(TODAY, term.starts_on, term.ends_on, (), (), term.label)
     pack = data.board_pack_bytes(str(demo_db), context_scope, filters)
     workbook = openpyxl.load_workbook(io.BytesIO(pack))
     cover = " ".join(str(c) for row in workbook["Cover"].iter_rows(values_only=True) for c in row)
