@@ -119,7 +119,8 @@ else:
     )
 
 # 2. On time by academy and by month -----------------------------------------------------------
-st.subheader(f"Feedback within {target_days} {day_word}, by academy and by month")
+by_month = "" if ctx.scope.suppress_small_numbers else " and by month"
+st.subheader(f"Feedback within {target_days} {day_word}, by academy{by_month}")
 components.help_popover("csc_feedback_on_time_pct")
 if not _anything_due("csc_feedback_on_time_pct"):
     components.empty_state("referrals to children's social care past their feedback deadline")

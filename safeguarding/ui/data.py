@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from safeguarding import database, metrics, periods, sql, suppressed_views
+from safeguarding import database, metrics, metrics_definitions, periods, sql, suppressed_views
 from safeguarding.scope import Scope
 from safeguarding.ui.filters import Filters
 
@@ -248,13 +248,18 @@ def _whole_period_series(
     """Each whole period's figures as a suppressed view sees them (every academy computed, so
     a chosen group never makes a total of its own); periods that are not whole are left out."""
     academies = _totals_over(scope, shown)
+    never_hidden = [m for m, d in metrics_definitions.load().items() if not d.suppressible]
     points = []
     for window in windows:
-        if not periods.is_whole_period(window.from_on, window.to_on):
-            continue
-        frame = _suppressed_metrics(
-            window.as_of, window.from_on, window.to_on, academies, database_stamp()
-        )
+        if periods.is_whole_period(window.from_on, window.to_on):
+            frame = _suppressed_metrics(
+                window.as_of, window.from_on, window.to_on, academies, database_stamp()
+            )
+        else:  # a term to date: staff and policy figures only, which are never hidden
+            frame = _metrics(
+                window.as_of, window.from_on, window.to_on, academies, database_stamp()
+            )
+            frame = frame[frame["metric"].isin(never_hidden)].assign(suppressed=False)
         points.append(frame.assign(as_of_on=window.as_of))
     if not points:
         return pd.DataFrame(columns=["as_of_on", *metrics.RESULT_COLUMNS])
