@@ -335,13 +335,17 @@ def suppress_cube(
     result = frame.reset_index(drop=True).copy()
     hidden_by_column = cube_hidden_cells(result, count_columns, axes, by, unpublished, limit)
     for column in count_columns:
-        hidden = hidden_by_column[column]
-        result[column] = pd.Series(
-            [SUPPRESSED if h else _number(v) for v, h in zip(result[column], hidden, strict=True)],
-            index=result.index,
-            dtype=object,
-        )
+        _mark_hidden(result, column, hidden_by_column[column])
     return result
+
+
+def _mark_hidden(frame: pd.DataFrame, column: str, hidden: list[bool]) -> None:
+    """The column as an object column of numbers, with "c" where hidden."""
+    frame[column] = pd.Series(
+        [SUPPRESSED if h else _number(v) for v, h in zip(frame[column], hidden, strict=True)],
+        index=frame.index,
+        dtype=object,
+    )
 
 
 def cube_hidden_cells(
@@ -454,14 +458,7 @@ def suppress_metric_table(
         if suppressible[i] and not is_count[i]:
             hidden["value"][i] = hidden["numerator"][i] or hidden["denominator"][i]
     for column in FIGURE_COLUMNS:
-        result[column] = pd.Series(
-            [
-                SUPPRESSED if h else _number(v)
-                for v, h in zip(result[column], hidden[column], strict=True)
-            ],
-            index=result.index,
-            dtype=object,
-        )
+        _mark_hidden(result, column, hidden[column])
     result["suppressed"] = [
         any(hidden[column][i] for column in FIGURE_COLUMNS) for i in range(len(result))
     ]

@@ -138,27 +138,22 @@ def _cached_whole_period_counts(name, frozen, columns, academies, view_code, sta
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _suppressed_metrics(
-    as_of: dt.date,
-    date_from: dt.date,
-    date_to: dt.date,
-    academies: tuple[str, ...],
-    stamp: tuple[int, int],
-) -> pd.DataFrame:
-    with cursor() as cur:
-        return suppressed_views.metric_table(cur, as_of, date_from, date_to, list(academies))
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
 def _metrics(
     as_of: dt.date,
     date_from: dt.date,
     date_to: dt.date,
     academies: tuple[str, ...],
     stamp: tuple[int, int],
+    suppressed: bool = False,
 ) -> pd.DataFrame:
+    """The metrics; `suppressed`: as a suppressed view sees them (suppressed_views.py)."""
+    compute = suppressed_views.metric_table if suppressed else metrics.compute
     with cursor() as cur:
-        return metrics.compute(cur, as_of, date_from, date_to, list(academies))
+        return compute(cur, as_of, date_from, date_to, list(academies))
+
+
+def _suppressed_metrics(as_of, date_from, date_to, academies, stamp) -> pd.DataFrame:
+    return _metrics(as_of, date_from, date_to, academies, stamp, suppressed=True)
 
 
 def _totals_over(scope: Scope, shown: tuple[str, ...]) -> tuple[str, ...]:
