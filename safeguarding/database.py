@@ -2,18 +2,26 @@
 
 DuckDB lets one process write a file, and a process that merely holds it open (even read-only)
 blocks a writer elsewhere (product.md §8). So writers never touch the live file: a writer takes an
-advisory lock, copies the live file to a scratch file beside it, changes the copy, and swaps it
-in with an atomic rename. Readers (the dashboard, `metrics`) keep reading the file they opened;
+advisory lock, copies the live file into a scratch folder beside it, changes the copy, and swaps
+it in with an atomic rename. Readers (the dashboard, `metrics`) keep reading the file they opened;
 the next time they look, the path names the new file. A writer killed at any point leaves the
-live file as it was; its scratch file is removed by the next writer.
+live file as it was; its scratch folder is removed by the next writer.
+
+The copy, DuckDB's write-ahead log beside it and the uploads' copies live in a scratch folder
+only the writer's user can open (0700; the copy and the uploads 0600 too): they hold the same
+children's data as the live file. The file swapped in keeps the live file's mode, owner and
+group; a new database is 0600. A full disk ends the session with DiskFull: the copy is thrown
+away, the live file kept.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import shutil
+import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,6 +43,43 @@ class DatabaseMissing(RuntimeError):
     """The database file does not exist yet."""
 
 
+class DiskFull(RuntimeError):
+    """The disk filled up while a writer worked. Its copy was thrown away: nothing changed."""
+
+    def __init__(self, db_path: Path, copy_bytes: int):
+        self.problem = (
+            f"the disk is full: the disk holding {db_path.parent} ran out of space while the "
+            "database was being updated; nothing was stored and the database is unchanged"
+        )
+        self.fix = (
+            "free space on that disk (an update needs room for a copy of the database, "
+            f"{max(copy_bytes // 2**20, 1):,} MB, besides the uploads), then load the file again."
+        )
+        super().__init__(f"{self.problem[0].upper()}{self.problem[1:]}. Fix: {self.fix}")
+
+
+_DISK_FULL_ERRORS = (errno.ENOSPC, errno.EDQUOT)
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether an error means the disk (or the user's quota) is full, or was raised while
+    handling one (a rollback that fails after a write did, say). DuckDB reports a full disk as
+    an error in the system's words."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, DiskFull):
+            return True
+        if isinstance(exc, OSError) and exc.errno in _DISK_FULL_ERRORS:
+            return True
+        if isinstance(exc, duckdb.Error) and any(
+            os.strerror(code) in str(exc) for code in _DISK_FULL_ERRORS
+        ):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def resolve_db_path(db: str | os.PathLike | None) -> Path:
     return Path(db) if db else default_db_path()
 
@@ -43,8 +88,40 @@ def _lock_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".lock")
 
 
-def _scratch_path(db_path: Path) -> Path:
+def scratch_folder(db_path: Path) -> Path:
+    """This process's private scratch folder beside the database, there while a writer of this
+    process is open: the copy being written, its write-ahead log, copies of uploads."""
     return db_path.with_name(f"{db_path.name}.writing-{os.getpid()}")
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a file only its owner can read (0600), whatever the umask."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with open(descriptor, "wb") as target:
+        os.fchmod(target.fileno(), 0o600)  # in case it was there already
+        target.write(data)
+
+
+def _copy_private(source: Path, target: Path) -> None:
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with open(source, "rb") as original, open(descriptor, "wb") as copy:
+        shutil.copyfileobj(original, copy, 2**20)
+
+
+def _take_on_permissions(scratch: Path, live: os.stat_result | None) -> None:
+    """Give the copy the live file's mode, and its owner and group as far as this process may
+    (a group it is in; another owner only as root), so that an update never changes who can
+    read the database. A new database is its owner's only."""
+    if live is None:
+        os.chmod(scratch, 0o600)
+        return
+    for owner in (live.st_uid, -1):
+        try:
+            os.chown(scratch, owner, live.st_gid)
+            break
+        except OSError:  # not permitted (or not supported by the file system)
+            continue
+    os.chmod(scratch, stat.S_IMODE(live.st_mode))
 
 
 @contextlib.contextmanager
@@ -71,9 +148,13 @@ def _exclusive_lock(db_path: Path, wait_seconds: float) -> Iterator[None]:
 
 
 def _remove_leftover_scratch_files(db_path: Path) -> None:
-    # Only called while holding the lock, so no live writer owns these.
+    # Only called while holding the lock, so no live writer owns these. Earlier versions left
+    # files, this one folders.
     for leftover in db_path.parent.glob(f"{db_path.name}.writing-*"):
-        leftover.unlink(missing_ok=True)
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
@@ -115,11 +196,17 @@ def writer(
     db_path = resolve_db_path(db)
     with _exclusive_lock(db_path, wait_seconds):
         _remove_leftover_scratch_files(db_path)
-        scratch = _scratch_path(db_path)
-        if db_path.exists():
-            shutil.copyfile(db_path, scratch)
+        folder = scratch_folder(db_path)
+        scratch = folder / db_path.name
+        live = db_path.stat() if db_path.exists() else None
         try:
+            folder.mkdir(mode=0o700)
+            if live is not None:
+                _copy_private(db_path, scratch)
             con = duckdb.connect(str(scratch))
+            # A new file is DuckDB's, made with the umask: private before anything is written.
+            # (DuckDB also makes its write-ahead log that way; the folder keeps it private.)
+            os.chmod(scratch, 0o600)
             try:
                 migrate(con)
                 if not keeps_origin:
@@ -132,10 +219,14 @@ def writer(
                 con.close()
             with open(scratch, "rb") as f:
                 os.fsync(f.fileno())
+            _take_on_permissions(scratch, live)
             os.replace(scratch, db_path)
+        except Exception as exc:
+            if is_disk_full(exc) and not isinstance(exc, DiskFull):
+                raise DiskFull(db_path, live.st_size if live else 0) from None
+            raise
         finally:
-            scratch.unlink(missing_ok=True)
-            Path(str(scratch) + ".wal").unlink(missing_ok=True)
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def reader(db: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:

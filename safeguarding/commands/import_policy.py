@@ -61,8 +61,8 @@ def run(args) -> int:
             dry_run=args.dry_run,
             wait_seconds=args.wait,
         )
-    except database.DatabaseBusy as busy:
-        print(str(busy), file=sys.stderr)
+    except (database.DatabaseBusy, database.DiskFull) as problem:
+        print(str(problem), file=sys.stderr)
         return cli.EXIT_REFUSED
     if args.format == "json":
         print(json.dumps([as_json(r) for r in results], indent=2, ensure_ascii=False))

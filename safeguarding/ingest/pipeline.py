@@ -11,6 +11,7 @@ import datetime as dt
 import getpass
 import hashlib
 import os
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,12 @@ from safeguarding import clock, database, sql
 from safeguarding.contract import CONTRACT, DATASETS
 from safeguarding.ingest.aliases import Aliases, load_aliases
 from safeguarding.ingest.errors import FileRefused
-from safeguarding.ingest.headers import ANONYMISE_HINT, map_headers
+from safeguarding.ingest.headers import (
+    ANONYMISE_HINT,
+    column_label,
+    extra_columns_warning,
+    map_headers,
+)
 from safeguarding.ingest.identifiers import identifier_kind
 from safeguarding.ingest.reading import Progress, RawTable, SimpleCsv, read_export
 
@@ -32,6 +38,8 @@ BATCH_ROWS = 250_000
 # The rows whose values are sampled for real identifiers (identifiers.identifier_kind then
 # takes the first 1,000 non-blank values of each column among them).
 IDENTIFIER_SAMPLE_ROWS = 5000
+# A file's name as logged and shown is cut to this many characters.
+MAX_FILE_NAME_CHARS = 255
 
 NOTE_MESSAGES = {
     "unknown_category": (
@@ -74,6 +82,24 @@ class Upload:
         return cls(Path(path).name, Path(path).read_bytes())
 
 
+def shown_file_name(name: str) -> str:
+    """A file's name as it is logged and shown: bytes of the name that were not UTF-8 (which
+    Python keeps as lone surrogates, and DuckDB and terminals cannot take) and control or
+    direction-changing characters (which could rewrite a terminal line or disguise the name)
+    written as \\xNN or \\uNNNN, the rest as it was."""
+    shown = []
+    for character in name[: MAX_FILE_NAME_CHARS * 2]:
+        code = ord(character)
+        if 0xDC80 <= code <= 0xDCFF:
+            shown.append(f"\\x{code - 0xDC00:02x}")  # an undecodable byte, as it was
+        elif unicodedata.category(character) in ("Cc", "Cf", "Cs"):
+            shown.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            shown.append(character)
+    text = "".join(shown)
+    return text if len(text) <= MAX_FILE_NAME_CHARS else text[: MAX_FILE_NAME_CHARS - 1] + "…"
+
+
 def ingest_files(
     paths: list[Path] | list[Upload],
     db=None,
@@ -97,6 +123,7 @@ def ingest_files(
     if dataset is not None and dataset not in DATASETS:
         raise ValueError(f"unknown dataset {dataset!r}; use one of {', '.join(DATASETS)}")
     uploads = [p if isinstance(p, Upload) else Upload.from_path(p) for p in paths]
+    uploads = [Upload(shown_file_name(u.name), u.data) for u in uploads]
     aliases = load_aliases()
     now = now or clock.now()
     context = _Context(
@@ -110,20 +137,41 @@ def ingest_files(
     results: list[FileResult | None] = [None] * len(uploads)
     db_path = database.resolve_db_path(db)
     # Where a simple CSV is written for DuckDB to read (the uploaded bytes, so exactly what was
-    # hashed), beside the database: a leftover is removed by the next writer like its scratch.
-    csv_path = db_path.with_name(f"{db_path.name}.writing-{os.getpid()}.upload.csv")
-    with database.writer(db, wait_seconds=wait_seconds, after_write=refresh_calendar) as con:
-        _create_session_objects(con, aliases)
-        batch = _Batch(con, context, results)
+    # hashed): in the writer's private scratch folder, removed with it.
+    csv_path = database.scratch_folder(db_path) / "upload.csv"
+    try:
+        with database.writer(db, wait_seconds=wait_seconds, after_write=refresh_calendar) as con:
+            _create_session_objects(con, aliases)
+            batch = _Batch(con, context, results)
+            for file_no, upload in enumerate(uploads):
+
+                def report(fraction: float, stage: str, name=upload.name) -> None:
+                    if progress:
+                        progress(name, fraction, stage)
+
+                _prepare(con, batch, file_no, upload, report, csv_path)
+            batch.flush()
+    except database.DiskFull as full:
+        # The writer threw its copy away: nothing of this session was stored, so every file
+        # that was (or would have been) loaded is refused; refusals already made stand.
+        refusal = FileRefused(full.problem, full.fix)
         for file_no, upload in enumerate(uploads):
-
-            def report(fraction: float, stage: str, name=upload.name) -> None:
-                if progress:
-                    progress(name, fraction, stage)
-
-            _prepare(con, batch, file_no, upload, report, csv_path)
-        batch.flush()
+            earlier = results[file_no]
+            if earlier is None or earlier.status != "refused":
+                results[file_no] = FileResult(
+                    upload.name,
+                    status="refused",
+                    dataset=earlier.dataset if earlier else None,
+                    message=refusal.message(upload.name),
+                )
     return results  # type: ignore[return-value]  # every entry is filled in
+
+
+def _must_stop(exc: Exception) -> bool:
+    """Whether an error ends the whole session instead of refusing one file: in debug mode
+    (to see the traceback), or when the disk is full (nothing more can be written, and the
+    writer must throw its copy away)."""
+    return bool(os.environ.get("SAFEGUARDING_DEBUG")) or database.is_disk_full(exc)
 
 
 @dataclass(frozen=True)
@@ -229,8 +277,8 @@ class _Batch:
             try:
                 _stage(self.con, dataset, self.context)
                 staged = True
-            except Exception:
-                if os.environ.get("SAFEGUARDING_DEBUG"):
+            except Exception as exc:
+                if _must_stop(exc):
                     raise
                 staged = False
             for ready in files:
@@ -242,7 +290,7 @@ class _Batch:
                         )
                         _stage(self.con, dataset, self.context, source="raw_upload_one_file")
                     except Exception as exc:
-                        if os.environ.get("SAFEGUARDING_DEBUG"):
+                        if _must_stop(exc):
                             raise
                         self.refused_unexpectedly(ready, exc)
                         continue
@@ -269,7 +317,7 @@ class _Batch:
             con.execute("commit")
         except Exception as exc:
             con.execute("rollback")
-            if os.environ.get("SAFEGUARDING_DEBUG"):
+            if _must_stop(exc):
                 raise
             self.refused_unexpectedly(ready, exc)
             return
@@ -318,7 +366,20 @@ def _prepare(
                 "it has no academy_code column and no academy was given",
                 "add an academy_code column, or load it with --academy CODE.",
             )
-    except FileRefused as refusal:
+    except Exception as exc:
+        if not isinstance(exc, FileRefused) and _must_stop(exc):
+            raise
+        # Any failure to read a file refuses that file alone; the batch goes on. An unexpected
+        # one is named by its type only: its text could quote the file.
+        refusal = (
+            exc
+            if isinstance(exc, FileRefused)
+            else FileRefused(
+                f"an unexpected error stopped it being read ({type(exc).__name__}); nothing "
+                "from this file was stored",
+                "report this to the dashboard's maintainers with the file's name (not the file).",
+            )
+        )
         _drop_temp_tables(con, _READ_TABLES)
         batch.flush()  # the files before this one are logged before it
         result.message = refusal.message(upload.name)
@@ -329,10 +390,7 @@ def _prepare(
         return
 
     if header_map.extra:
-        result.warnings.append(
-            f"{len(header_map.extra)} column(s) are not in the contract and were not stored: "
-            + ", ".join(repr(h) for h in header_map.extra)
-        )
+        result.warnings.append(extra_columns_warning(header_map.extra))
     rows = table.rows if isinstance(table, _InDatabase) else len(table.rows)
     if not batch.room_for(header_map.dataset, rows):
         batch.flush()
@@ -341,7 +399,7 @@ def _prepare(
     try:
         batch.add(ready, header_map.dataset, header_map.columns, table)
     except Exception as exc:
-        if os.environ.get("SAFEGUARDING_DEBUG"):
+        if _must_stop(exc):
             raise
         batch.flush()  # its rows were not added; the files before it are logged before it
         batch.refused_unexpectedly(ready, exc)
@@ -375,7 +433,7 @@ def _read_in_database(
     not see one row per line: the caller then reads the file in Python."""
     names = [columns.get(position, f"_x{position}") for position in range(len(simple.headers))]
     try:
-        csv_path.write_bytes(simple.data)
+        database.write_private(csv_path, simple.data)
         con.execute(
             sql.load("load/csv_upload"),
             {"path": str(csv_path), "columns": dict.fromkeys(names, "VARCHAR")},
@@ -407,7 +465,7 @@ def _refuse_identifying_values(con, table: RawTable | _InDatabase) -> None:
         kind = identifier_kind(by_column[position])
         if kind:
             raise FileRefused(
-                f"column {position + 1} ({header!r}) holds {kind}; real identifiers must never "
+                f"{column_label(position, header)} holds {kind}; real identifiers must never "
                 "be loaded",
                 ANONYMISE_HINT + ".",
             )

@@ -53,6 +53,8 @@ def import_uploads(
             problem="The database is busy with another import or ingest; nothing was changed. "
             "Try again in a minute."
         )
+    except database.DiskFull as full:
+        return PolicyUploadOutcome(problem=str(full))
     except Exception as error:
         if os.environ.get("SAFEGUARDING_DEBUG"):
             raise
