@@ -12,6 +12,7 @@ UK order only: 03/04/2026 is 3 April. Two-digit years are 20xx.
 
 from __future__ import annotations
 
+import bisect
 import calendar as month_calendar
 import datetime as dt
 import re
@@ -51,6 +52,9 @@ _YEAR4 = r"(?P<year>(?:19|20)\d{2})"
 _WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
 
 # Tried in this order; a later pattern never claims text an earlier one matched.
+# Linear: every repetition is bounded ({1,2}, \d{2}) or is a run of separators between two
+# fixed parts, which a match starting at one day, month or term word scans once; those starts
+# are word starts ("\b") or follow a non-digit, so no two of them scan the same run.
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("iso", re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b")),
     (
@@ -174,16 +178,22 @@ def _span(kind: str, match: re.Match[str]) -> DateSpan | None:
 def find_dates(text: str) -> list[DateSpan]:
     """Every date in a piece of text, in order. Bare years are not dates here ("Children Act
     1989"); see `parse_value` for a field whose whole value is a year."""
-    taken: list[tuple[int, int]] = []
+    # The spans already claimed, which never overlap, kept in order: their ends are in order
+    # too, so one look (bisect) tells whether a new match overlaps any of them. Checking every
+    # claimed span for every match made a line of thousands of dates quadratic.
+    taken_starts: list[int] = []
+    taken_ends: list[int] = []
     found: list[DateSpan] = []
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):
             start, end = match.span()
-            if any(start < t_end and t_start < end for t_start, t_end in taken):
+            before = bisect.bisect_left(taken_starts, end)  # claimed spans starting before end
+            if before and taken_ends[before - 1] > start:
                 continue
             span = _span(kind, match)
             if span is not None and 1990 <= span.start.year <= 2100:
-                taken.append((start, end))
+                taken_starts.insert(before, start)
+                taken_ends.insert(before, end)
                 found.append(span)
     return sorted(found, key=lambda s: s.position)
 

@@ -69,6 +69,10 @@ FIELD_NAMES = {
     "guidance": "statutory guidance cited",
 }
 
+# No policy's title is longer: a longer "title" (a labelled value, a heading, the file's
+# properties) is something else.
+TITLE_LIMIT = 200
+
 _POLICY_WORD = re.compile(
     r"(?i)\b(?:policy|policies|procedures?|code\s+of\s+conduct|statement|protocol|guidance"
     r"|arrangements|charter)\b"
@@ -196,9 +200,15 @@ def extract(document: PolicyText) -> PolicyExtract:
 
 # --- labelled values -------------------------------------------------------------------------
 
+# A label starts with a letter after the start of the text, a cell or list separator, two
+# spaces, " - " or ", ", and runs (at most 71 characters, the shortest that fits) to a colon.
+# Written so that no run of spaces is scanned again and again: a match starts at the label's
+# first letter (or the one space after a separator), not anywhere in the spaces before it, and
+# a label never ends with a space, so the spaces before the colon are tried once, not once for
+# every length of label that could take some of them.
 _INLINE_LABEL = re.compile(
-    r"(?:^|(?<=[|•·;\t])|(?<=\s\s)|(?<=\s[-–—/]\s)|(?<=[,;]\s))\s*"
-    r"(?P<label>[A-Za-z][A-Za-z0-9 /&'’().\-]{0,70}?)\s*[:：]\s*"
+    r"(?:^\s*|(?<=[|•·;\t])\s?|(?<=\s\s)|(?<=\s[-–—/]\s)|(?<=[,;]\s))"
+    r"(?P<label>[A-Za-z](?:[A-Za-z0-9 /&'’().\-]{0,69}?[A-Za-z0-9/&'’().\-])??)\s*+[:：]\s*"
 )
 
 
@@ -408,7 +418,7 @@ def _accept(name, label, value, where, rank, how, collector, ambiguous_orders) -
             return False
         collector.add("version", value, value, where, rank, how)
         return True
-    limit = 200 if name == "title" else 120
+    limit = TITLE_LIMIT if name == "title" else 120
     if len(value) > limit or not re.search(r"[A-Za-z]", value) or is_only_a_date(value):
         return False
     if name == "title":
@@ -694,12 +704,16 @@ def _paragraphs(document, lines, consumed) -> tuple[list[tuple[str, str]], list[
     def flush():
         nonlocal buffer
         if buffer:
-            text = ""
+            # joined once at the end: adding each line to the text so far copied the paragraph
+            # once per line (quadratic in a page of lines with no blank between them)
+            parts: list[str] = []
             for piece in buffer:
-                if text.endswith("-") and piece[:1].islower():
-                    text = text[:-1] + piece
-                else:
-                    text = f"{text} {piece}".strip()
+                if parts and parts[-1].endswith("-") and piece[:1].islower():
+                    parts[-1] = parts[-1][:-1]  # a word hyphenated over two lines
+                elif parts:
+                    parts.append(" ")
+                parts.append(piece)
+            text = "".join(parts).strip()
             prose.append((text, buffer_where))
             everything.append((text, buffer_where))
         buffer = []
@@ -744,9 +758,14 @@ def _paragraphs(document, lines, consumed) -> tuple[list[tuple[str, str]], list[
 
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z(“\"'])")
+# The patterns below are searched in the 140 characters before a date and end at the date
+# ("$"). What lies between their words and the date is only spaces and ":,(", taken by
+# possessive quantifiers ("*+", "?+"), which never give back what they took: "\s*" then
+# "[\s:,(]*" could otherwise share a run of spaces in every way, for every date.
+_WHEN_TAIL = r"(?:the\s++)?+[\s:,(]*+$"
 _REVIEW_WHEN = (
-    r"\s*(?:(?:on|in|by|before|during|no\s+later\s+than|not\s+later\s+than|at\s+the\s+(?:end"
-    r"|start|beginning)\s+of|at\s+the\s+latest\s+by|for|from|within)\s+)?(?:the\s+)?[\s:,(]*$"
+    r"\s*+(?:(?:on|in|by|before|during|no\s+later\s+than|not\s+later\s+than|at\s+the\s+(?:end"
+    r"|start|beginning)\s+of|at\s+the\s+latest\s+by|for|from|within)\s++)?+" + _WHEN_TAIL
 )
 # "next review", "due for review": about a document whatever the sentence's subject
 _NEXT_BEFORE = re.compile(
@@ -766,9 +785,9 @@ _REVIEWED_BEFORE = re.compile(
 )
 _ISSUED_BEFORE = re.compile(
     r"(?<!to\s)(?<!be\s)(?:approved|adopted|ratified|agreed|issued|signed\s+off|published"
-    r"|accepted|implemented)(?:\s+by\s+(?P<body>[^.;:]{2,80}?))?\s*(?:(?:on|in|at\s+(?:its|their"
+    r"|accepted|implemented)(?:\s+by\s+(?P<body>[^.;:]{2,80}?))?\s*+(?:(?:on|in|at\s+(?:its|their"
     r"|the|a)\s+[^.;]{0,40}?\s+(?:on|in|of|held\s+on)|dated|with\s+effect\s+from|from|during)"
-    r"\s+)?(?:the\s+)?[\s:,(]*$",
+    r"\s++)?" + _WHEN_TAIL,
     re.IGNORECASE,
 )
 # "On 12 September 2025 the governing body approved this policy."
@@ -779,16 +798,19 @@ _ISSUED_AFTER = re.compile(
 )
 _LAST_BEFORE = re.compile(
     r"(?:was|were|has\s+been|have\s+been|last)\s+(?:last\s+)?(?:reviewed|updated|revised"
-    r"|amended)(?:\s+by\s+[^.;:]{2,80}?)?\s*(?:(?:on|in|during)\s+)?(?:the\s+)?[\s:,(]*$",
+    r"|amended)(?:\s+by\s+[^.;:]{2,80}?)?\s*+(?:(?:on|in|during)\s++)?+" + _WHEN_TAIL,
     re.IGNORECASE,
 )
+# The owner is at most 60 characters; the spaces after it are taken possessively ("\s*+"), so
+# each length of owner tried scans them once and nothing is tried twice.
 _OWNER_SENTENCES = (
     re.compile(
-        r"(?i)\b(?:policy|document)\s+owner\s+is\s+(?:the\s+)?(?P<owner>[^.;,()]{2,60}?)\s*(?:[.;,(]|$)"
+        r"(?i)\b(?:policy|document)\s+owner\s+is\s+(?:the\s+)?(?P<owner>[^.;,()]{2,60}?)"
+        r"\s*+(?:[.;,(]|$)"
     ),
     re.compile(
         r"(?i)\b(?:this|the)\s+(?:policy|document)\s+is\s+owned\s+by\s+(?:the\s+)?"
-        r"(?P<owner>[^.;,()]{2,60}?)\s*(?:[.;,(]|$)"
+        r"(?P<owner>[^.;,()]{2,60}?)\s*+(?:[.;,(]|$)"
     ),
     re.compile(
         r"(?:^|\.\s+)(?:The\s+)?(?P<owner>[A-Z][A-Za-z'’ ]{2,50}?)\s+(?:is|are)\s+responsible\s+"
@@ -888,15 +910,20 @@ def _latest_amendment(amendments: list[Amendment], collector: _Collector) -> Non
         collector.add("issued", latest.date, latest.date.text, where, 5, "amendment history")
 
 
-_TITLE_YEAR = re.compile(r"\s*[\(\[]?\b(?:19|20)\d{2}(?:\s*[/\-–]\s*(?:19|20)?\d{2})?\b[\)\]]?\s*$")
+# A title's year and trailer ("2025-26", "(updated May 2025)", "- DRAFT", "v3.1"), at its end.
+# `_clean_title` has made every run of spaces one space before these are searched, so no
+# "\s*" here has more than one space to share; the bracket of a trailer closes within 200
+# characters, or every "(updated" of "(updated (updated ..." would rescan the rest.
+_TITLE_YEAR = re.compile(r"\s?[\(\[]?\b(?:19|20)\d{2}(?:\s*[/\-–]\s*(?:19|20)?\d{2})?\b[\)\]]?\s*$")
+_TRAILER_WORD = r"(?:updated|revised|reviewed|version|v\s?\d|issued|approved|draft|final)"
 _TITLE_TRAILER = re.compile(
-    r"(?i)\s*(?:[\(\[](?:updated|revised|reviewed|version|v\s?\d|issued|approved|draft|final)"
-    r"[^)\]]*[\)\]]|\s[-–—:|]\s*(?:updated|revised|reviewed|version|v\s?\d|issued|approved"
-    r"|draft|final)\b.*|\s+(?:v|version\s*)\d+(?:\.\d+)*|\s+(?:draft|final))\s*$"
+    rf"(?i)(?:\s?[\(\[]{_TRAILER_WORD}[^)\]]{{0,200}}[\)\]]|\s[-–—:|]\s*{_TRAILER_WORD}\b.*"
+    r"|\s(?:v|version\s*)\d+(?:\.\d+)*|\s(?:draft|final))\s*$"
 )
 
 
 def _clean_title(text: str) -> str:
+    # one space for every run of spaces: the patterns below rely on it
     title = re.sub(r"\s+", " ", plain(text)).strip(" .:-–|")
     title = re.sub(r"(?i)^microsoft\s+word\s*-\s*", "", title)
     title = re.sub(r"(?i)\.(?:docx?|pdf|txt|md)$", "", title)
@@ -928,8 +955,10 @@ def _names_a_subject(text: str) -> bool:
 
 def _looks_like_title(text: str) -> bool:
     words = text.split()
-    return _names_a_subject(text) and (
-        1 <= len(words) <= 14
+    return (
+        len(text) <= TITLE_LIMIT
+        and _names_a_subject(text)
+        and 1 <= len(words) <= 14
         and bool(_POLICY_WORD.search(text))
         and not text.rstrip().endswith((".", ",", ";"))
         and ":" not in text
@@ -965,7 +994,12 @@ def _title_candidates(document, lines, consumed, collector) -> None:
             where = f"{_where(document, line)}: “{_snippet(text)}” (a heading on the cover)"
             collector.add("title", _clean_title(text), text, where, 3, "heading")
             break
-    if document.metadata_title and _POLICY_WORD.search(document.metadata_title):
+    metadata_title = document.metadata_title
+    if (
+        metadata_title
+        and len(metadata_title) <= TITLE_LIMIT
+        and _POLICY_WORD.search(metadata_title)
+    ):
         cleaned = _clean_title(document.metadata_title)
         if cleaned:
             collector.add(
@@ -984,22 +1018,26 @@ def _resolve_review_labels(collector: _Collector, ambiguous_orders: set[int]) ->
     if not ambiguous:
         return
     explicit = [f for f in nexts if f.order not in ambiguous_orders and f.rank <= 1]
+    earliest_explicit = min((f.value.start for f in explicit), default=None)
     issued = min(
         collector.candidates.get("issued", []), key=lambda f: (f.rank, f.order), default=None
     )
+    # the unambiguous first, in order, then the ambiguous as each is resolved (built anew, not
+    # removed one by one: a document of thousands of "Review date" lines made that quadratic)
+    resolved = [f for f in nexts if f.order not in ambiguous_orders]
     for found in ambiguous:
-        is_last = bool(explicit) and found.value.end < min(f.value.start for f in explicit)
+        is_last = bool(explicit) and found.value.end < earliest_explicit
         if issued is not None and found.value.end <= issued.value.end:
             is_last = True
-        nexts.remove(found)
         if is_last:
             collector.candidates.setdefault("last_reviewed", []).append(found)
         elif explicit:  # an explicit "Next review" says it better
-            nexts.append(
+            resolved.append(
                 Found(found.value, found.text, found.where, found.rank + 1, found.order, found.how)
             )
         else:
-            nexts.append(found)
+            resolved.append(found)
+    nexts[:] = resolved
 
 
 def _choose(collector: _Collector, result: PolicyExtract) -> None:

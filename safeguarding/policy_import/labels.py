@@ -114,12 +114,21 @@ WEAK_LABELS = frozenset((
 AMBIGUOUS_REVIEW_LABELS = {"review date", "date of review", "review", "date for review"}
 
 _NUMBERING = re.compile(r"^(?:[\-•·▪◦*o>]\s+|\(?\d{1,2}(?:\.\d{1,2})*[.)]?\s+|\(?[a-z][.)]\s+)")
+_PARENTHESISED = re.compile(r"\([^)]*\)")
+
+
+def without_parentheses(text: str, replacement: str = " ") -> str:
+    """Each "(" and what follows it up to the next ")" replaced: "Review date (if sooner)".
+    Only the text up to the last ")" is searched, so an unclosed "(" costs nothing: searched
+    to the end, every "(" of "((((..." would rescan the rest of the text (quadratic)."""
+    end = text.rfind(")") + 1
+    return _PARENTHESISED.sub(replacement, text[:end]) + text[end:]
 
 
 def normalise(label: str) -> str:
     text = label.replace("&", " and ").replace("’", "'").strip().lower()
     text = _NUMBERING.sub("", text)
-    text = re.sub(r"\([^)]*\)", " ", text)  # "Review date (if sooner)"
+    text = without_parentheses(text)  # "Review date (if sooner)"
     text = re.sub(r"[^a-z0-9/' ]+", " ", text)
     text = text.replace("'", "")
     return re.sub(r"\s+", " ", text).strip(" /")
@@ -145,14 +154,22 @@ def is_ambiguous_review(label: str) -> bool:
     return normalise(label) in AMBIGUOUS_REVIEW_LABELS
 
 
+# The body, then at the end of the stripped label " on", " :", " on:" or nothing. Written so
+# that no run of spaces is scanned more than twice: "\s*(?:\bon\b)?\s*:?\s*$" let three "\s*"
+# share a run in every way (cubic in the run when the label goes on after it), and the body
+# ends with a space only in its shortest form ("X "), so the spaces after it are not rescanned
+# for each of its lengths. (The shortest body that fits never ends with a space otherwise: the
+# body without that space would fit too.)
+_APPROVING_BODY = re.compile(
+    r"(?i)\b(?:approved|adopted|ratified|agreed|signed off|accepted|authorised)\s+by\s+"
+    r"(?:the\s+)?(?P<body>[A-Za-z] |[A-Za-z][A-Za-z '&\-]{0,59}?[A-Za-z'&\-])(?:\s*\bon)?\s*:?$"
+)
+
+
 def approving_body(label: str) -> str | None:
     """The body inside a label such as "Approved by the Trust Board on" or "Date ratified by
     governors", as written."""
-    found = re.search(
-        r"(?i)\b(?:approved|adopted|ratified|agreed|signed off|accepted|authorised)\s+by\s+"
-        r"(?:the\s+)?(?P<body>[A-Za-z][A-Za-z '&\-]{1,60}?)\s*(?:\bon\b)?\s*:?\s*$",
-        label.strip(),
-    )
+    found = _APPROVING_BODY.search(label.strip())
     return found.group("body").strip() if found else None
 
 
@@ -192,6 +209,8 @@ def cycle_months(text: str) -> tuple[int, str] | None:
     return None
 
 
+# Anchored at the start, so each branch is one scan of the value (".*" to its end, then back to
+# the closing bracket): linear.
 _PLACEHOLDER = re.compile(
     r"(?i)^(?:n/?a|tbc|tbd|to be (?:confirmed|decided|agreed)|none|nil|not (?:known|applicable"
     r"|stated)|unknown|-+|–|—|\?+|x+|\.+|_+|\[.*\]|<.*>|\{.*\}|insert\b.*|enter\b.*|add\b.*"

@@ -8,6 +8,10 @@ PDF line whose columns are separated by wide gaps are all rows of cells.
 
 Nothing here keeps the document's text beyond the import: only the fields extracted from it
 are stored.
+
+Sizes are bounded before any pattern sees the text (issue 13 §3: a crafted document must not pin
+a CPU). A document whose text is longer than `MAX_DOCUMENT_CHARACTERS` is refused; a line longer
+than `MAX_LINE_CHARACTERS` is cut to that length for matching and a note says so.
 """
 
 from __future__ import annotations
@@ -16,10 +20,18 @@ import io
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 
 SUPPORTED = (".docx", ".pdf", ".txt", ".md")
+
+# A trust's longest policies run to about 40,000 characters of text (the St Bart's CSE policy in
+# the tests is 37,000) and a very long one to a few hundred thousand; a million is more than any
+# policy document, and the most the import reads (a line break counts as a character).
+MAX_DOCUMENT_CHARACTERS = 1_000_000
+# The longest paragraph in the test policies is under 1,000 characters. A line ten times that is
+# not prose a field could be in: it is cut to this many characters before any pattern sees it.
+MAX_LINE_CHARACTERS = 10_000
 
 
 class UnreadableDocument(ValueError):
@@ -56,11 +68,11 @@ class PolicyText:
 def read_document(name: str, data: bytes) -> PolicyText:
     suffix = PurePath(name).suffix.lower()
     if suffix == ".docx":
-        return _read_docx(name, data)
+        return _bounded(_read_docx(name, data))
     if suffix == ".pdf":
-        return _read_pdf(name, data)
+        return _bounded(_read_pdf(name, data))
     if suffix in (".txt", ".md", ".markdown", ".text"):
-        return _read_text(name, data, "md" if suffix in (".md", ".markdown") else "txt")
+        return _bounded(_read_text(name, data, "md" if suffix in (".md", ".markdown") else "txt"))
     if suffix in (".doc", ".rtf", ".odt", ".pages"):
         raise UnreadableDocument(
             f"it is a {suffix} file, which the importer cannot read; open it in Word (or "
@@ -72,11 +84,90 @@ def read_document(name: str, data: bytes) -> PolicyText:
     )
 
 
+# --- size limits -----------------------------------------------------------------------------
+
+
+def _refuse_if_too_long(characters: int) -> None:
+    if characters > MAX_DOCUMENT_CHARACTERS:
+        raise UnreadableDocument(
+            f"its text is more than {MAX_DOCUMENT_CHARACTERS:,} characters long, far more than "
+            "a policy document has, so it was not read; check that this is the policy itself, "
+            "or split it into its parts."
+        )
+
+
+def _where_line_is(line: Line) -> str:
+    if line.zone in ("header", "footer"):
+        return f"a page {line.zone}"
+    if line.place:
+        return line.place
+    if line.number is not None:
+        return f"line {line.number}"
+    if line.page is not None:
+        return f"a line on page {line.page}"
+    return "a line"
+
+
+def _cut(line: Line) -> Line:
+    """The line's first MAX_LINE_CHARACTERS, cells and their offsets cut to match."""
+    cells: list[str] = []
+    offsets: list[int] = []
+    used = 0
+    for position, cell in enumerate(line.cells):
+        if used >= MAX_LINE_CHARACTERS:
+            break
+        cells.append(cell[: MAX_LINE_CHARACTERS - used])
+        if position < len(line.offsets):
+            offsets.append(line.offsets[position])
+        used += len(cell) + 1  # the tab that joins it to the next cell
+    if line.cells:
+        text = "\t".join(cells)
+        kept_offsets = tuple(offsets)
+    else:
+        text = line.text[:MAX_LINE_CHARACTERS]
+        kept_offsets = line.offsets
+    return replace(line, text=text, cells=tuple(cells), offsets=kept_offsets)
+
+
+def _bounded(document: PolicyText) -> PolicyText:
+    """The document within the size limits: refused when its text is too long, its overlong
+    lines cut (each said in a note), an overlong metadata title cut the same way."""
+    breaks = max(len(document.lines) - 1, 0)
+    _refuse_if_too_long(sum(len(line.text) for line in document.lines) + breaks)
+    lines = []
+    for line in document.lines:
+        if len(line.text) > MAX_LINE_CHARACTERS:
+            document.notes.append(
+                f"{_where_line_is(line)} is {len(line.text):,} characters long, far longer than "
+                f"any paragraph of a policy; only its first {MAX_LINE_CHARACTERS:,} characters "
+                "were read."
+            )
+            line = _cut(line)
+        lines.append(line)
+    document.lines = lines
+    title = document.metadata_title
+    if title is not None and len(title) > MAX_LINE_CHARACTERS:
+        document.notes.append(
+            f"the title in the file's properties is {len(title):,} characters long; only its "
+            f"first {MAX_LINE_CHARACTERS:,} characters were read."
+        )
+        document.metadata_title = title[:MAX_LINE_CHARACTERS]
+    return document
+
+
 # --- plain text and Markdown -----------------------------------------------------------------
 
-_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+# "[text](address)". The text stops at the next "[", so "[[[[..." does not rescan the rest of
+# the line from every "[" for a "]" (quadratic); for the address see `_without_links`.
+_MD_LINK = re.compile(r"\[([^\[\]]+)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
-_MD_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+# Spaces are taken once, with the pipe they follow: "\s*\|?\s*" could split a run of spaces
+# between its two halves in every way (quadratic in the run on a line that is not a rule).
+_MD_TABLE_RULE = re.compile(r"^\s*(?:\|\s*)?:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*(?:\|\s*)?$")
+
+
+# The line has no newline in it, so ".*" runs to its end and "$" matches there at once.
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
 
 
 def _decode(data: bytes) -> str:
@@ -88,11 +179,19 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+def _without_links(text: str) -> str:
+    """Markdown links replaced by their text. Only the text up to the last ")" is searched:
+    there every address runs to a ")" and its link is taken whole, where an unclosed "](" of
+    "](](](..." would each have rescanned the rest of the line (quadratic)."""
+    end = text.rfind(")") + 1
+    return _MD_LINK.sub(r"\1", text[:end]) + text[end:]
+
+
 def plain(text: str) -> str:
     """Markdown emphasis, links and code marks removed; ligatures (ﬁ), full-width colons and
     non-breaking spaces made ordinary characters."""
     text = unicodedata.normalize("NFKC", text)
-    text = _MD_LINK.sub(r"\1", text)
+    text = _without_links(text)
     text = _MD_EMPHASIS.sub(r"\2", text)
     text = text.replace("`", "").replace("\u00a0", " ").replace("\u200b", "")
     # stray emphasis marks left by unbalanced Markdown
@@ -101,13 +200,14 @@ def plain(text: str) -> str:
 
 def _read_text(name: str, data: bytes, file_type: str) -> PolicyText:
     text = _decode(data)
+    _refuse_if_too_long(len(text))  # before a line is split off or looked at
     lines: list[Line] = []
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for number, raw in enumerate(raw_lines, start=1):
         if _MD_TABLE_RULE.match(raw) and "-" in raw:
             continue
         style = ""
-        heading = re.match(r"^\s{0,3}(#{1,6})\s+(.*)$", raw)
+        heading = _MD_HEADING.match(raw)
         if heading:
             raw = heading.group(2).rstrip("#").strip()
             style = "title" if len(heading.group(1)) == 1 else "heading"
@@ -137,12 +237,41 @@ def _row(cells: tuple[str, ...], **kwargs) -> Line:
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+# python-docx unpacks a whole .docx before any text limit applies: its parts are checked first.
+MAX_DOCX_UNPACKED_BYTES = 64 * 2**20
+MAX_DOCX_RATIO = 100
+
+
+def _refuse_a_zip_bomb(data: bytes) -> None:
+    """A Word file whose parts unpack to far more than a policy needs, or compress far more
+    than documents do, is refused before it is opened (the sizes are the zip's own claims;
+    python-docx reads a part no larger than its claim)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip at all: python-docx says so below
+    unpacked = sum(part.file_size for part in parts)
+    packed = max(sum(part.compress_size for part in parts), 1)
+    if unpacked > MAX_DOCX_UNPACKED_BYTES or (
+        unpacked > 2**20 and unpacked / packed > MAX_DOCX_RATIO
+    ):
+        raise UnreadableDocument(
+            f"it unpacks to {unpacked / 2**20:,.0f} MB, far more than a Word policy document "
+            "holds (a crafted file, or one full of images), so it was not opened; save the "
+            "policy as .docx without embedded media, or export it as PDF."
+        )
+
+
 def _read_docx(name: str, data: bytes) -> PolicyText:
     try:
         import docx
         from docx.opc.exceptions import PackageNotFoundError
     except ImportError as missing:  # pragma: no cover - a broken installation
         raise UnreadableDocument(f"python-docx is not installed ({missing}).") from None
+    _refuse_a_zip_bomb(data)
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, OSError) as error:
@@ -316,11 +445,12 @@ def _nearest_row(node):
 
 # --- PDF -------------------------------------------------------------------------------------
 
-_PAGE_NUMBER = re.compile(
-    r"^\s*(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?\s*$|^\s*-\s*\d{1,3}\s*-\s*$", re.I
-)
+# Matched whole against the stripped line: the spaces at its ends are not the pattern's to
+# split between two "\s*" (quadratic in a run of spaces after a number).
+_PAGE_NUMBER = re.compile(r"(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?|-\s*\d{1,3}\s*-", re.I)
 # Columns in pypdf's layout text are separated by wide gaps; single and double spaces are
-# ordinary spacing (justified text stretches some gaps to two).
+# ordinary spacing (justified text stretches some gaps to two). Linear: a gap of three spaces
+# ends the repetition, and nothing after it can make the pattern take anything back.
 _CELL = re.compile(r"\S+(?: {1,2}\S+)*")
 
 
@@ -336,7 +466,12 @@ def _read_pdf(name: str, data: bytes) -> PolicyText:
             raise UnreadableDocument(
                 "the PDF is password protected; save an unprotected copy and import that."
             )
-        pages = [_page_text(page) for page in reader.pages]
+        pages = []
+        characters = 0
+        for page in reader.pages:
+            pages.append(_page_text(page))
+            characters += len(pages[-1])
+            _refuse_if_too_long(characters)  # page by page: a huge PDF is not read to its end
         metadata = reader.metadata
         title = (metadata.title if metadata else None) or None
     except UnreadableDocument:
@@ -395,7 +530,7 @@ def _pdf_lines(pages: list[str]) -> list[Line]:
         top = set(non_blank_positions[:3])
         bottom = set(non_blank_positions[-3:])
         for position, line in enumerate(lines):
-            if _PAGE_NUMBER.match(line) and line.strip():
+            if _PAGE_NUMBER.fullmatch(line.strip()):
                 continue
             key = _furniture_key(line)
             if key in repeated and (position in top or position in bottom):

@@ -12,10 +12,12 @@ alongside:". Guidance is found by its title or acronym (KCSIE) with the year wri
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
 from safeguarding.contract import normalise_label
+from safeguarding.policy_import.labels import without_parentheses
 
 # Statutory guidance and DfE advice schools cite, by the name the trust's standards file uses
 # ([guidance_editions]): (title, pattern for the title, case-insensitive; pattern for a short
@@ -94,6 +96,8 @@ KNOWN_GUIDANCE: tuple[tuple[str, str, str | None], ...] = (
         None,
     ),
 )
+# Linear: fixed words with runs of spaces between them, each run scanned once from the word
+# before it.
 _KNOWN = tuple(
     (
         title,
@@ -108,9 +112,13 @@ def _mentions(text: str, long_form: re.Pattern[str], short_form: re.Pattern[str]
     """Matches of a guidance title in text: the full title first, then its short form where
     it does not overlap a full one."""
     found = list(long_form.finditer(text))
+    # the full titles do not overlap and are in order: a bisect finds the one a short form
+    # could be inside (comparing with every one made "KCSIE KCSIE KCSIE ..." quadratic)
+    long_starts = [m.start() for m in found]
     if short_form:
         for match in short_form.finditer(text):
-            if not any(m.start() <= match.start() < m.end() for m in found):
+            before = bisect.bisect_right(long_starts, match.start())
+            if not (before and match.start() < found[before - 1].end()):
                 found.append(match)
     return sorted(found, key=lambda m: m.start())
 
@@ -131,7 +139,8 @@ _QUOTE_CLOSE = "['’\"”]"
 _QUOTED = r"(?P<title>(?:[^'’\"”\n]|(?<=[A-Za-z])['’](?=[A-Za-z])){3,160})"
 
 # Right after a title: "2025", "(2025)", "(KCSIE) 2025", "(DfE, September 2025)",
-# "(updated March 2026)", ": 2023", "2025/26".
+# "(updated March 2026)", ": 2023", "2025/26". Matched at the start of the 70 characters after
+# the title, so bounded whatever it holds.
 _AFTER = re.compile(
     rf"^\s*(?:\([A-Za-z]{{2,8}}\)\s*)?(?::[^()\n.;]{{0,90}}?)?[,:\-–]?\s*(?:\(\s*)?"
     rf"(?:(?:{_PUBLISHERS}|KCSI[Ee]|WTSC)[,\s]+)?"
@@ -141,16 +150,20 @@ _AFTER = re.compile(
     re.IGNORECASE,
 )
 # Just before a title: "DfE (2025) '", "(updated March 2026) '", "the 2025 edition of ".
+# Searched in the 60 characters before the title; the spaces after ")" are one run, with the
+# quote mark and its own spaces optional after it ("\s*'?\s*" shared a run in every way).
 _BEFORE = re.compile(
     rf"(?:\(\s*(?:(?P<updated>updated|revised|amended)\s+)?(?P<when>(?:{_MONTH}\s+)?"
-    rf"(?P<year>{_YEAR}))\s*\)\s*{_QUOTE_OPEN}?\s*|(?P<year2>{_YEAR})\s+(?:edition|version)\s+of"
-    rf"\s+(?:the\s+)?{_QUOTE_OPEN}?)$",
+    rf"(?P<year>{_YEAR}))\s*\)\s*(?:{_QUOTE_OPEN}\s*)?|(?P<year2>{_YEAR})\s+(?:edition|version)"
+    rf"\s+of\s+(?:the\s+)?{_QUOTE_OPEN}?)$",
     re.IGNORECASE,
 )
-# A reference-list citation of guidance not in KNOWN_GUIDANCE.
+# A reference-list citation of guidance not in KNOWN_GUIDANCE. After ")", one run of spaces and
+# then "," or ":" with its own: "\s*[,:]?\s*" let two "\s*" share a run of spaces in every way
+# (quadratic in a long run after "DfE (2024)"). The quoted title is at most 160 characters.
 _CITATION_BEFORE = re.compile(
     rf"(?P<publisher>{_PUBLISHERS})\s*\(\s*(?:(?P<updated>updated|revised)\s+)?"
-    rf"(?P<when>(?:{_MONTH}\s+)?(?P<year>{_YEAR}))\s*\)\s*[,:]?\s*{_QUOTE_OPEN}"
+    rf"(?P<when>(?:{_MONTH}\s+)?(?P<year>{_YEAR}))\s*\)\s*(?:[,:]\s*)?{_QUOTE_OPEN}"
     rf"{_QUOTED}{_QUOTE_CLOSE}"
 )
 _CITATION_AFTER = re.compile(
@@ -158,11 +171,39 @@ _CITATION_AFTER = re.compile(
     rf"{_PUBLISHERS})[,\s]+(?:(?P<updated>updated|revised)\s+)?(?P<when>(?:{_MONTH}\s+)?"
     rf"(?P<year>{_YEAR}))\s*\)"
 )
+# "Children Act 1989", "The Education (Independent School Standards) Regulations 2014": up to
+# 15 words, each capitalised, a connecting word or in brackets. Searched in
+# `_first_capitals_only(text)`, never in the text itself (see there).
 _LEGISLATION = re.compile(
     r"(?P<title>(?:The\s+)?(?:[A-Z][A-Za-z'’\-]*|\([A-Za-z'’,\s\-]+\)|and|of|for|the|on|in|to)"
     r"(?:\s+(?:[A-Z][A-Za-z'’\-]*|\([A-Za-z'’,\s\-]+\)|and|of|for|the|on|in|to)){0,14}?"
     r"\s+(?:Act|Regulations|Order|Measure))\s+(?P<year>(?:18|19|20)\d{2})\b"
 )
+# A run of letters (with apostrophes and hyphens) holding two capitals or more, found from the
+# run's first character only.
+_RUN_WITH_CAPITALS = re.compile(r"(?<![A-Za-z'’\-])[a-z'’\-]*+[A-Z][a-z'’\-]*+[A-Z][A-Za-z'’\-]*+")
+_CAPITAL = re.compile(r"[A-Z]")
+
+
+def _later_capitals_replaced(run: re.Match[str]) -> str:
+    text = run.group(0)
+    first = _CAPITAL.search(text).end()
+    return text[:first] + _CAPITAL.sub("q", text[first:])
+
+
+def _first_capitals_only(text: str) -> str:
+    """The text with every capital after the first in a run of letters, apostrophes and
+    hyphens replaced by "q" ("KCSIE" -> "Kqqqq", "Anti-Bullying" -> "Anti-qullying"), for
+    `_LEGISLATION` and `_POLICY_NAME` to be searched in. Their words run from a capital to the
+    end of its run, so a match tried from a later capital of a run only repeats the one tried
+    from its first, after the same words; tried from every capital, a long run ("AAAA...",
+    "A-A-A-...", "AbAb...") cost its length times the words after it, for every capital in it.
+    "q" is a letter where a capital was, in no word these patterns look for ("Act", "Policy",
+    "and", ...), so they find the same spans in the copy, and what they found is read from
+    the text itself at those spans. (One case differs: a run that begins "Policy-" or
+    "Policies'", whose first capital a policy name may not start at, no longer lets a later
+    capital in the run start one instead.)"""
+    return _RUN_WITH_CAPITALS.sub(_later_capitals_replaced, text)
 
 
 @dataclass
@@ -262,8 +303,8 @@ def _known_short_title(title: str) -> str | None:
 def find_legislation(paragraphs: list[str]) -> list[Citation]:
     found: dict[str, Citation] = {}
     for text in paragraphs:
-        for match in _LEGISLATION.finditer(text):
-            title = re.sub(r"^(?:The|the)\s+", "", match.group("title")).strip()
+        for match in _LEGISLATION.finditer(_first_capitals_only(text)):
+            title = re.sub(r"^(?:The|the)\s+", "", text[slice(*match.span("title"))]).strip()
             title = re.sub(r"^(?:(?:and|of|for|the|on|in|to)\s+)+", "", title)
             if len(title.split()) < 2:
                 continue
@@ -271,18 +312,31 @@ def find_legislation(paragraphs: list[str]) -> list[Citation]:
             if key not in found:
                 year = int(match.group("year"))
                 found[key] = Citation(
-                    f"{title} {year}", "legislation", year, [year], cited_as=match.group(0)
+                    f"{title} {year}",
+                    "legislation",
+                    year,
+                    [year],
+                    cited_as=text[slice(*match.span())],
                 )
     return list(found.values())
 
 
 # --- other policies --------------------------------------------------------------------------
 
-_CAP = r"(?!Polic(?:y|ies)\b)\(?[A-Z][A-Za-z'’\-]*\)?"
+_CAP = r"(?!Polic(?:y|ies)\b)\(?[A-Z][A-Za-z'’\-]*\)?"  # a capitalised word, perhaps "(CSE)"
 _CONNECT = r"(?:and|&|of|for|the|in|on|to|with|at|from|or|/|-|–)"
 _NAME = rf"{_CAP}(?:\s+(?:{_CONNECT}\s+){{0,2}}{_CAP}){{0,9}}"
+# Searched in `_first_capitals_only(text)`, as `_LEGISLATION` is.
 _POLICY_NAME = re.compile(rf"(?P<name>{_NAME})\s+(?P<term>Policy|Policies)\b")
-_CODE_OF_CONDUCT = re.compile(rf"(?P<name>(?:{_CAP}\s+){{0,3}})Code\s+of\s+Conduct\b")
+# Searched in the text itself: "Code" may start in the middle of a run ("StaffCode of Conduct"
+# from a PDF that lost a space), where the copy has lost its capital. Up to three words before
+# it, each at most 40 characters and never starting just after a capital (that capital's own
+# try covers it), so no start scans more than a few words.
+_CODE_OF_CONDUCT = re.compile(
+    r"(?P<name>(?:(?!Polic(?:y|ies)\b)\(?(?<![A-Z])[A-Z][A-Za-z'’\-]{0,39}\)?\s+){0,3})"
+    r"Code\s+of\s+Conduct\b"
+)
+# Linear: starts only at the word before the mention and scans at most five words after it.
 _LOWER_MENTION = re.compile(
     r"\b(?:school|academy|trust|college|setting|our|see\s+the|see\s+our)(?:'s|’s)?\s+"
     r"(?P<words>(?:[a-z][a-z\-]+\s+){1,5}?)(?P<term>policy|policies)\b"
@@ -334,8 +388,9 @@ def smart_title(text: str) -> str:
 
 def _clean_name(name: str) -> str | None:
     name = re.sub(r"\s+", " ", name).strip(" -–/&,")
-    # "the Academy's Online Safety", "St. Bart's Child Protection": drop up to a possessive
-    possessive = list(re.finditer(r"\S+['’]s\s+", name))
+    # "the Academy's Online Safety", "St. Bart's Child Protection": drop up to a possessive.
+    # A word is tried from its first character only: the rest of it could only match the same.
+    possessive = list(re.finditer(r"(?<!\S)\S+['’]s\s+", name))
     if possessive:
         name = name[possessive[-1].end() :]
     words = name.split()
@@ -347,6 +402,7 @@ def _clean_name(name: str) -> str | None:
 
 
 def _split_plural(name: str) -> list[str]:
+    # linear: every caller has made each run of spaces in the name one space
     parts = re.split(r"\s*,\s*|\s+(?:and|&)\s+", name)
     return [p for p in parts if p]
 
@@ -359,13 +415,13 @@ def find_linked_policies(
     if own_title:
         own_keys = {
             normalise_label(own_title),
-            normalise_label(re.sub(r"\([^)]*\)", "", own_title)),
+            normalise_label(without_parentheses(own_title, "")),
         }
     found: dict[str, str] = {}
 
     def add(name: str) -> None:
         key = normalise_label(name)
-        stripped = normalise_label(re.sub(r"\([^)]*\)", "", name))
+        stripped = normalise_label(without_parentheses(name, ""))
         if not key or key in own_keys or stripped in own_keys:
             return
         # the cover's "Oakfield Trust Safeguarding Policy" next to a title without the trust
@@ -373,12 +429,14 @@ def find_linked_policies(
             return
         if _known_title(name) or re.search(r"\b(?:Act|Regulations)\s+\d{4}\b", name):
             return
-        if key not in found and stripped not in {normalise_label(v) for v in found.values()}:
+        # `found` is keyed by each name's normalise_label, so this asks whether the name without
+        # its brackets is one already found (rebuilding that set for every name was quadratic)
+        if key not in found and stripped not in found:
             found[key] = name
 
     for text in paragraphs:
-        for match in _POLICY_NAME.finditer(text):
-            name = _clean_name(match.group("name"))
+        for match in _POLICY_NAME.finditer(_first_capitals_only(text)):
+            name = _clean_name(text[slice(*match.span("name"))])
             if not name:
                 continue
             if match.group("term") == "Policies" and re.search(r",|\band\b|&", name):
@@ -439,13 +497,29 @@ def related_list_items(lines: list[str]) -> list[str]:
                 ):
                     break
                 if not (_known_title(text) or re.search(r"\b(?:Act|Regulations)\s+\d{4}", text)):
-                    for part in re.split(r"\s*;\s*", text):
+                    for part in _split_on_semicolons(text):
                         if part:
                             items.append(part)
                 index += 1
             continue
         index += 1
     return items
+
+
+def _split_on_semicolons(text: str) -> list[str]:
+    """The text split at each ";", the spaces around each ";" dropped and those at the ends of
+    the text kept: what the pattern "\\s*;\\s*" split it into, without that pattern's rescanning
+    of a long run of spaces from every space in it."""
+    pieces = text.split(";")
+    last = len(pieces) - 1
+    parts = []
+    for index, piece in enumerate(pieces):
+        if index > 0:
+            piece = piece.lstrip()
+        if index < last:
+            piece = piece.rstrip()
+        parts.append(piece)
+    return parts
 
 
 def _next_is_item(lines: list[str], index: int) -> bool:
