@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
+import signal
 import threading
 from pathlib import Path
 
@@ -156,3 +157,25 @@ def page(demo_db, monkeypatch):
         return run_page(page_path, timeout=timeout, query_params=query_params)
 
     return _open
+
+
+class TookTooLong(BaseException):
+    """Not an Exception, so that no `except Exception` in the code under test can swallow it."""
+
+
+@contextlib.contextmanager
+def hard_deadline(seconds: float):
+    """Interrupts the block after `seconds`: a test of code that must end (a hostile file, a
+    pathological pattern) fails instead of hanging. Python's regular expression engine checks
+    for signals while it matches, so a runaway pattern is stopped too. Times nothing."""
+
+    def expire(_signal, _frame):
+        raise TookTooLong(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

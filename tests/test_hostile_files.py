@@ -17,7 +17,6 @@ import io
 import os
 import resource
 import shutil
-import signal
 import stat
 import subprocess
 import sys
@@ -26,7 +25,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import ACADEMIES_CSV, DATASET_TABLES, rows, subprocess_env, table_checksums
+from conftest import (
+    ACADEMIES_CSV,
+    DATASET_TABLES,
+    hard_deadline,
+    rows,
+    subprocess_env,
+    table_checksums,
+)
 from hostile_files import CASES, GOOD_FILE, GOOD_FILE_NAME, GOOD_FILE_ROWS, SENTINELS, file_path
 
 from safeguarding import sql
@@ -35,24 +41,6 @@ from safeguarding.paths import PROJECT_ROOT
 
 SECONDS_PER_FILE = 60
 MEMORY_LIMIT_BYTES = 1536 * 2**20  # 1.5 GB of address space for the whole command
-
-
-class TookTooLong(BaseException):
-    """Not an Exception, so that no `except Exception` in the code under test can swallow it."""
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float):
-    def expire(_signal, _frame):
-        raise TookTooLong(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +72,7 @@ def test_a_hostile_file_is_refused_or_quarantined_and_the_batch_goes_on(
     before = table_checksums(db)
     quarantine_before = rows(db, "select count(*) from quarantine")[0][0]
     started = time.monotonic()
-    with time_limit(SECONDS_PER_FILE):
+    with hard_deadline(SECONDS_PER_FILE):
         hostile, good = ingest_files(
             [file_path(hostile_folder, case), hostile_folder / GOOD_FILE_NAME],
             db=db,

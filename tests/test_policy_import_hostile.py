@@ -14,15 +14,13 @@ Every document here is synthetic: runs of letters, digits and spaces, and made-u
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
-import signal
 import subprocess
 import sys
 
 import pytest
-from conftest import subprocess_env
+from conftest import hard_deadline, subprocess_env
 
 from safeguarding.policy_import import PolicyFile, UnreadableDocument, import_documents, read_file
 from safeguarding.policy_import.dates import find_dates
@@ -47,26 +45,8 @@ DEADLINE_SECONDS = 20
 LONG = 150_000  # characters: more than a quadratic pattern gets through in minutes
 
 
-class TookTooLong(BaseException):
-    """Raised at the deadline. A BaseException, so the importer's `except Exception` (which
-    refuses a file a reader library fails on) cannot turn it into a refusal that passes."""
-
-
-@contextlib.contextmanager
 def deadline(seconds: float = DEADLINE_SECONDS):
-    """Interrupts the block after `seconds` (the regular expression engine checks for signals
-    while it matches, so a runaway pattern is stopped too)."""
-
-    def expire(signum, frame):
-        raise TookTooLong(f"still running after {seconds} s: quadratic (or worse) again?")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    return hard_deadline(seconds)
 
 
 def read(name: str, content: str | bytes):
