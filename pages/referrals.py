@@ -143,12 +143,7 @@ else:
         f"referrals whose deadline has passed. The dashed line: {total_label}."
     )
     if ctx.scope.suppress_small_numbers:
-        # Months against the term they make up would let a hidden month be worked out.
-        st.info(
-            "Month by month is not shown in this view: small numbers are hidden here, and "
-            "months set beside their term would reveal them. The figures are for whole terms.",
-            icon=":material/shield:",
-        )
+        components.no_months_note()
     else:
         chosen = st.multiselect(
             "Add academies to the monthly chart",

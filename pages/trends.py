@@ -94,11 +94,7 @@ for metric_id in charts.HEADLINE_METRICS:
 
 st.subheader("This year against last")
 if whole_terms_only:
-    st.info(
-        "Month by month is not shown in this view: small numbers are hidden here, and months "
-        "set beside their term would reveal them. The control charts above compare whole terms.",
-        icon=":material/shield:",
-    )
+    components.no_months_note()
     st.stop()
 compared = st.selectbox(
     "Figure",

@@ -87,50 +87,39 @@ def count_table(
     limit: int | None = None,
 ) -> pd.DataFrame:
     """A counts query that adds up "the academies in $academy_codes together", as the view
-    (`view`: one academy, or TRUST for the whole trust) may see it. The query is run for each
-    academy and for the whole trust, over each part of the academic year and the year, and the
-    table is suppressed whole: along the query's own rows, the academies and the periods."""
+    (`view`: one academy, or TRUST for the whole trust) may see it. The query runs for each
+    academy over each part of the academic year (its counts add up, so the trust's and the
+    year's rows are sums of those), and the table is suppressed whole: along the query's own
+    rows, the academies and the periods."""
     family = checked_period(params["date_from"], params["date_to"], params["as_of"])
+    computable = {p.label for p in _computable(family, params["as_of"])}
     cells = []
-    for period in _computable(family, params["as_of"]):
-        for academy in (*sorted(academies), TRUST):
-            codes = list(academies) if academy == TRUST else [academy]
-            frame = run(
-                {
-                    **params,
-                    "academy_codes": codes,
-                    "date_from": period.starts_on,
-                    "date_to": period.ends_on,
-                }
-            )
+    for part in (p for p in family.parts if p.label in computable):
+        for academy in sorted(academies):
+            window = {
+                "academy_codes": [academy],
+                "date_from": part.starts_on,
+                "date_to": part.ends_on,
+            }
+            frame = run({**params, **window})
             cells.append(
                 frame.assign(
-                    academy_code=academy, period=period.label, unpublished=not period.published
+                    academy_code=academy, period=part.label, unpublished=not part.published
                 )
             )
-    whole = pd.concat(cells, ignore_index=True)
-    category_columns = [
-        c
-        for c in whole.columns
-        if c not in (*count_columns, "academy_code", "period", "unpublished")
-    ]
-    whole["category"] = (
-        [" | ".join(map(str, row)) for row in whole[category_columns].itertuples(index=False)]
+    columns = [c for c in cells[0].columns if c not in ("academy_code", "period", "unpublished")]
+    parts = pd.concat(cells, ignore_index=True)
+    category_columns = [c for c in columns if c not in count_columns]
+    parts["category"] = (
+        [" | ".join(map(str, row)) for row in parts[category_columns].itertuples(index=False)]
         if category_columns
         else "all"
     )
-    categories = tuple(sorted(set(whole["category"])))
-    # The rows of one view add up to a total a page may show (all referrals): protect it too.
-    sums = (
-        whole.groupby(["academy_code", "period", "unpublished"], as_index=False)[
-            list(count_columns)
-        ]
-        .sum(min_count=1)
-        .assign(category="__all__")
-    )
-    table = pd.concat([whole, sums], ignore_index=True)
+    labels = parts.drop_duplicates("category").set_index("category")[category_columns]
+    whole = _with_totals(parts, count_columns, family, family.year.label in computable)
+    categories = tuple(sorted(set(parts["category"])))
     safe = disclosure.suppress_cube(
-        table,
+        whole,
         count_columns,
         [
             disclosure.Axis("category", categories, "__all__"),
@@ -146,9 +135,24 @@ def count_table(
         & (safe["academy_code"] == view)
         & (safe["category"] != "__all__")
     ]
-    columns = [c for c in run_columns(cells) if c in shown.columns]
+    shown = shown.join(labels, on="category")
     return shown[columns].reset_index(drop=True)
 
 
-def run_columns(cells: list[pd.DataFrame]) -> list[str]:
-    return [c for c in cells[0].columns if c not in ("academy_code", "period", "unpublished")]
+def _with_totals(parts, count_columns, family, year_has_ended: bool) -> pd.DataFrame:
+    """The cells, with the sums a page may show or a reader may make: over the academies
+    (TRUST), once it has ended over the year, and over the view's own rows (all referrals)."""
+    keys = ["academy_code", "period", "category"]
+    counts = list(count_columns)
+
+    def summed(frame: pd.DataFrame, over: str, label: str) -> pd.DataFrame:
+        rest = [k for k in keys if k != over]
+        return frame.groupby(rest, as_index=False)[counts].sum(min_count=1).assign(**{over: label})
+
+    cells = parts[[*keys, *counts]]
+    cells = pd.concat([cells, summed(cells, "academy_code", TRUST)], ignore_index=True)
+    if year_has_ended:
+        cells = pd.concat([cells, summed(cells, "period", family.year.label)], ignore_index=True)
+    cells = pd.concat([cells, summed(cells, "category", "__all__")], ignore_index=True)
+    unpublished = {p.label: not p.published for p in family.periods}
+    return cells.assign(unpublished=cells["period"].map(unpublished))

@@ -58,6 +58,16 @@ def empty_state(what: str) -> None:
     st.info(f"No {what} for these filters. Try a wider window, more academies, or another date.")
 
 
+def no_months_note() -> None:
+    """Said where a suppressed view leaves out a monthly chart: months set beside the term
+    they make up would let a hidden count be worked out (SECURITY.md, the suppression rule)."""
+    st.info(
+        "Month by month is not shown in this view: small numbers are hidden here, and months "
+        "set beside their term would reveal them. The figures are for whole terms.",
+        icon=":material/shield:",
+    )
+
+
 def download_csv(frame: pd.DataFrame, file_name: str, label: str, key: str) -> None:
     # The file is written when the button is clicked, not on every rerun: a list of a few
     # thousand rows costs tens of milliseconds to neutralise and encode, and is rarely wanted.

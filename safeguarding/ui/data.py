@@ -85,10 +85,9 @@ def query(name: str, **params) -> pd.DataFrame:
         params["academy_codes"] = [a for a in params["academy_codes"] if a in allowed]
     elif query_tags.get("records") == "yes":
         raise PermissionError(f"{name} returns records but takes no $academy_codes.")
-    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
     if scope.suppress_small_numbers and "suppress" in query_tags and "date_from" in params:
         return _whole_period_counts(name, params, query_tags, scope)
-    frame = _query(name, frozen, database_stamp()).copy()
+    frame = _query(name, _frozen(params), database_stamp()).copy()
     if scope.suppress_small_numbers and "suppress" in query_tags:
         from safeguarding import disclosure
 
