@@ -86,14 +86,7 @@ def suppress_metrics(
     cells = {column: [_number(v) for v in result[column]] for column in FIGURE_COLUMNS}
     hidden = {column: [False] * len(result) for column in FIGURE_COLUMNS}
 
-    suppressible = result["metric"].map(lambda m: definitions[m].suppressible).tolist()
-    is_count = result["metric"].map(lambda m: definitions[m].unit == "count").tolist()
-    # A count's figure is its value; any other figure rests on its numerator and denominator.
-    counted_in = {
-        "value": [s and c for s, c in zip(suppressible, is_count, strict=True)],
-        "numerator": [s and not c for s, c in zip(suppressible, is_count, strict=True)],
-        "denominator": [s and not c for s, c in zip(suppressible, is_count, strict=True)],
-    }
+    suppressible, is_count, counted_in = _what_counts(result, definitions)
     for column in FIGURE_COLUMNS:
         for i, value in enumerate(cells[column]):
             hidden[column][i] = counted_in[column][i] and _is_small(value, limit)
@@ -128,6 +121,20 @@ def suppress_metrics(
         any(hidden[column][i] for column in FIGURE_COLUMNS) for i in range(len(result))
     ]
     return result
+
+
+def _what_counts(frame: pd.DataFrame, definitions) -> tuple[list, list, dict[str, list[bool]]]:
+    """Per row of a metrics frame: is the metric about children, is it a count, and which of
+    its figures rest on counts of children (a count's value; any other's numerator and
+    denominator)."""
+    suppressible = frame["metric"].map(lambda m: definitions[m].suppressible).tolist()
+    is_count = frame["metric"].map(lambda m: definitions[m].unit == "count").tolist()
+    counted_in = {
+        "value": [s and c for s, c in zip(suppressible, is_count, strict=True)],
+        "numerator": [s and not c for s, c in zip(suppressible, is_count, strict=True)],
+        "denominator": [s and not c for s, c in zip(suppressible, is_count, strict=True)],
+    }
+    return suppressible, is_count, counted_in
 
 
 def suppress_counts_table(
@@ -257,24 +264,8 @@ def _labels(column: pd.Series) -> pd.Series:
 
 def _protect(cells: list[Any], hidden: list[bool], lines: list[_Line]) -> None:
     """Secondary suppression, in place, until no line with a visible total hides exactly one
-    cell. Hiding only ever adds cells, so the loop ends."""
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            if hidden[line.total]:
-                continue  # no total shown: nothing to subtract from
-            hidden_members = [i for i in line.members if hidden[i]]
-            if len(hidden_members) != 1:
-                continue
-            candidates = [
-                i for i in line.members if not hidden[i] and cells[i] is not None and cells[i] != 0
-            ]
-            # The smallest visible non-zero cell (min() keeps the first of equals, and members
-            # are in tie-break order); with none left, the total itself.
-            pick = min(candidates, key=lambda i: cells[i]) if candidates else line.total
-            hidden[pick] = True
-            changed = True
+    cell: `_protect_cube` with every hidden cell protected and every cell published."""
+    _protect_cube(cells, hidden, list(hidden), [False] * len(cells), lines)
 
 
 def _is_small(value: Any, limit: int) -> bool:
@@ -355,10 +346,11 @@ def cube_hidden_cells(
     by: Sequence[str] = (),
     unpublished: str | None = None,
     limit: int | None = None,
-    protect: dict[str, list[bool]] | None = None,
+    counted: dict[str, list[bool]] | None = None,
 ) -> dict[str, list[bool]]:
-    """For each count column, which rows of `frame` (by position) are hidden. `protect` marks
-    rows whose cell is not counted about children (never hidden by itself)."""
+    """For each count column, which rows of `frame` (by position) are hidden. `counted` marks,
+    per column, the rows whose figure is a count about children (default: all); only those
+    are hidden for being small."""
     limit = threshold() if limit is None else limit
     positions = {
         tuple(row): i
@@ -367,15 +359,15 @@ def cube_hidden_cells(
     is_unpublished = (
         frame[unpublished].astype(bool).tolist() if unpublished else [False] * len(frame)
     )
+    lines = _cube_lines(positions, len(by), axes)
     hidden_by_column = {}
     for column in count_columns:
         cells = [_number(v) for v in frame[column]]
-        counted = protect[column] if protect else [True] * len(frame)
-        small = [c and _is_small(v, limit) for v, c in zip(cells, counted, strict=True)]
+        about_children = counted[column] if counted else [True] * len(frame)
+        small = [c and _is_small(v, limit) for v, c in zip(cells, about_children, strict=True)]
         hidden = [s or u for s, u in zip(small, is_unpublished, strict=True)]
         # A published cell hidden is protected from then on; an unpublished one only if small.
         sensitive = list(small)
-        lines = _cube_lines(positions, len(by), axes)
         _protect_cube(cells, hidden, sensitive, is_unpublished, lines)
         hidden_by_column[column] = hidden
     return hidden_by_column
@@ -438,18 +430,12 @@ def suppress_metric_table(
     limit = threshold() if limit is None else limit
     definitions = definitions if definitions is not None else metrics_definitions.load()
     result = frame.reset_index(drop=True).copy()
-    suppressible = result["metric"].map(lambda m: definitions[m].suppressible).tolist()
-    is_count = result["metric"].map(lambda m: definitions[m].unit == "count").tolist()
-    counted_in = {
-        "value": [s and c for s, c in zip(suppressible, is_count, strict=True)],
-        "numerator": [s and not c for s, c in zip(suppressible, is_count, strict=True)],
-        "denominator": [s and not c for s, c in zip(suppressible, is_count, strict=True)],
-    }
+    suppressible, is_count, counted_in = _what_counts(result, definitions)
     axes = [Axis("academy_code", tuple(sorted(academies)), TRUST)]
     if period_axis is not None:
         axes.append(period_axis)
     hidden = cube_hidden_cells(
-        result, FIGURE_COLUMNS, axes, ("metric",), unpublished, limit, protect=counted_in
+        result, FIGURE_COLUMNS, axes, ("metric",), unpublished, limit, counted=counted_in
     )
     # Only the figures that rest on counts of children can be hidden at all.
     for column in FIGURE_COLUMNS:
