@@ -113,5 +113,9 @@ def test_the_dashboard_says_when_the_clock_is_pinned(page, monkeypatch):
     assert any(
         f"pinned to 28 November 2026 09:00 by {clock.PIN_VARIABLE}" in c.value for c in app.caption
     )
+    from page_helpers import run_page
+
+    governor = run_page("pages/overview.py", demo_role="governor")
+    assert any(clock.PIN_VARIABLE in c.value for c in governor.caption)
     monkeypatch.delenv(clock.PIN_VARIABLE)
     assert not any(clock.PIN_VARIABLE in c.value for c in page("pages/overview.py").caption)

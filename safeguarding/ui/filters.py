@@ -157,12 +157,7 @@ def sidebar_filters(
             placeholder="All phases",
             format_func=lambda p: p.replace("_", " ").capitalize(),
         )
-        pinned = clock.pinned()
-        if pinned is not None:
-            st.caption(
-                f"The clock is pinned to {pinned:%-d %B %Y %H:%M} by {clock.PIN_VARIABLE}: "
-                "'today' on every page is that day."
-            )
+        _pinned_clock_note()
     _future_as_of_warning(as_of, today)
     date_from, date_to, label = window_dates(window, as_of, term_label, custom)
     _to_url(as_of, window, term_label, custom, chosen, chosen_phases)
@@ -218,6 +213,7 @@ def _whole_period_filters(academies: dict[str, str], today: dt.date) -> Filters:
             format_func=lambda c: f"{academies[c]} ({c})" if c else "Whole trust",
             key="f_academy",
         )
+        _pinned_clock_note()
     state["f_academies"] = [chosen] if chosen else []
     if chosen:
         state["f_narrowed_away"] = False  # the viewer has chosen an academy since
@@ -236,9 +232,7 @@ def _whole_period_filters(academies: dict[str, str], today: dt.date) -> Filters:
         params["term" if kind == "term" else "year"] = label
     if chosen:
         params["academy"] = [chosen]
-    current = {k: st.query_params.get_all(k) for k in st.query_params}
-    if current != {k: v if isinstance(v, list) else [v] for k, v in params.items()}:
-        st.query_params.from_dict(params)
+    _sync_url(params)
     return Filters(
         as_of=as_of,
         date_from=period.starts_on,
@@ -272,7 +266,21 @@ def _to_url(as_of, window, term_label, custom, academies, phases) -> None:
         params["academy"] = list(academies)
     if phases:
         params["phase"] = list(phases)
+    _sync_url(params)
+
+
+def _sync_url(params: dict[str, str | list[str]]) -> None:
+    """Mirror the filters in the address bar (only when they changed: setting it reruns)."""
     current = {k: st.query_params.get_all(k) for k in st.query_params}
     wanted = {k: v if isinstance(v, list) else [v] for k, v in params.items()}
     if current != wanted:
         st.query_params.from_dict(params)
+
+
+def _pinned_clock_note() -> None:
+    pinned = clock.pinned()
+    if pinned is not None:
+        st.caption(
+            f"The clock is pinned to {pinned:%-d %B %Y %H:%M} by {clock.PIN_VARIABLE}: "
+            "'today' on every page is that day."
+        )
