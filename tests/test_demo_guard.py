@@ -56,7 +56,7 @@ def test_an_ingest_into_the_demo_database_takes_it_out_of_demo_mode(
     assert _demo_mode_refuses(demo_copy, monkeypatch)
 
 
-def test_even_a_refused_or_unchanged_load_is_a_write_that_ends_demo_mode(demo_copy, tmp_path):
+def test_an_identical_re_export_is_still_a_write_that_ends_demo_mode(demo_copy, tmp_path):
     """An identical re-export changes no record but is still a real person's load."""
     export = tmp_path / "academies.csv"
     export.write_text(ACADEMIES_CSV)
