@@ -159,8 +159,8 @@ def _remove_leftover_scratch_files(db_path: Path) -> None:
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
     """Bring a database made by any earlier version of the code up to SCHEMA_VERSION."""
-    con.execute("create table if not exists schema_version (version integer, applied_at timestamp)")
-    current = con.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
+    con.execute(sql.load("load/schema_version_table"))
+    current = _schema_version(con)
     if current > SCHEMA_VERSION:
         raise RuntimeError(
             f"This database was made by a newer version of the dashboard (schema {current}; "
@@ -169,14 +169,35 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     for version, script in sql.migrations():
         if version <= current:
             continue
-        con.execute("begin")
+        con.begin()
         con.execute(script)
         con.execute(
-            "insert into schema_version values ($version, $applied_at)",
+            sql.load("load/schema_version_applied"),
             {"version": version, "applied_at": clock.now()},
         )
-        con.execute("commit")
+        con.commit()
     return SCHEMA_VERSION
+
+
+def install_models(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create the shared models of queries/models/ in the database, so that every query,
+    and a read-only connection, uses the definitions of this version of the code. They read
+    the working-day calendar, so a database without one (nothing loaded yet) gets them with
+    its first calendar."""
+    if not con.execute(sql.load("status/calendar_exists")).fetchone()[0]:
+        return
+    con.execute("begin")
+    for _name, text in sql.models():
+        con.execute(text)
+    con.execute(sql.load("load/set_models_digest"), {"digest": sql.models_digest()})
+    con.execute("commit")
+
+
+def is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the database has this code's schema and models (else a writer must upgrade it)."""
+    if _schema_version(con) < SCHEMA_VERSION:
+        return False
+    return con.execute(sql.load("status/models_digest")).fetchone()[0] == sql.models_digest()
 
 
 @contextlib.contextmanager
@@ -214,7 +235,8 @@ def writer(
                 yield con
                 if after_write is not None:
                     after_write(con)
-                con.execute("checkpoint")
+                install_models(con)
+                con.checkpoint()
             finally:
                 con.close()
             with open(scratch, "rb") as f:
@@ -233,7 +255,7 @@ def reader(db: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the live file, upgraded first if an older version of the code
     made it (its queries may need what a newer schema adds). Close it when done (or `with`)."""
     con = _read_only(db)
-    if _schema_version(con) < SCHEMA_VERSION:
+    if not is_current(con):
         con.close()
         upgrade_if_needed(db)
         con = _read_only(db)
@@ -276,9 +298,8 @@ def upgrade_if_needed(db: str | os.PathLike | None = None) -> bool:
     from safeguarding.calendar import refresh_calendar
 
     with _read_only(db) as con:
-        version = _schema_version(con)
-    if version >= SCHEMA_VERSION:
-        return False
+        if is_current(con):
+            return False
     with writer(db, after_write=refresh_calendar, keeps_origin=True):
         pass  # opening a writer migrates; the data is unchanged, so the demo stays the demo
     return True

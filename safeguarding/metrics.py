@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -25,9 +23,10 @@ import pandas as pd
 from safeguarding import metrics_definitions, sql
 from safeguarding import standards as standards_module
 from safeguarding.standards import Standards
+from safeguarding.window import ScopeError, Window
+from safeguarding.window import bind as bind_windows
 
 TRUST = "TRUST"
-DEFAULT_WINDOW_DAYS = 365
 RESULT_COLUMNS = ["academy_code", "metric", "value", "numerator", "denominator"]
 
 # The record lists behind the figures, in queries/metrics/<name>.sql.
@@ -40,39 +39,9 @@ DRILL_DOWNS = (
     "required_policies_missing_list",
 )
 
-_PARAMETER = re.compile(r"\$([a-z_]+)")
-
-
-class ScopeError(ValueError):
-    """The requested dates or academies cannot be used; the message says what to change."""
-
 
 class CalendarMissing(RuntimeError):
     """The database was written without refresh_calendar, so deadlines cannot be computed."""
-
-
-@dataclass(frozen=True)
-class Window:
-    """An as-of date and the event window [from_on, to_on] (inclusive)."""
-
-    as_of: dt.date
-    from_on: dt.date
-    to_on: dt.date
-
-    @classmethod
-    def ending(
-        cls,
-        as_of: dt.date,
-        from_on: dt.date | None = None,
-        to_on: dt.date | None = None,
-    ) -> Window:
-        """product.md §4 defaults: to = the as-of date, from = to − 364 days (a year, both ends
-        in)."""
-        to_on = to_on or as_of
-        from_on = from_on or to_on - dt.timedelta(days=DEFAULT_WINDOW_DAYS - 1)
-        if from_on > to_on:
-            raise ScopeError(f"The window starts ({from_on}) after it ends ({to_on}).")
-        return cls(as_of, from_on, to_on)
 
 
 def academy_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -107,14 +76,14 @@ def checked_academy_codes(
 def compute(
     con: duckdb.DuckDBPyConnection,
     as_of: dt.date,
-    from_on: dt.date | None = None,
-    to_on: dt.date | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
     academies: Iterable[str] | None = None,
     standards: Standards | None = None,
 ) -> pd.DataFrame:
     """Every metric at one as-of date: columns academy_code, metric, value, numerator,
     denominator; academies in code order then TRUST, metrics in product.md §4 order."""
-    window = Window.ending(as_of, from_on, to_on)
+    window = Window.ending(as_of, date_from, date_to)
     frame = series(con, [window], academies, standards)
     return frame.drop(columns="as_of_on").reset_index(drop=True)
 
@@ -136,13 +105,7 @@ def series(
     windows = [w if isinstance(w, Window) else Window.ending(w) for w in windows]
     if len({w.as_of for w in windows}) != len(windows):
         raise ScopeError("Each as-of date in a series can appear only once.")
-    parameters = {
-        "as_of_dates": [w.as_of for w in windows],
-        "from_dates": [w.from_on for w in windows],
-        "to_dates": [w.to_on for w in windows],
-        "academy_codes": checked_academy_codes(con, academies),
-        **_standards(standards).query_parameters(),
-    }
+    parameters = query_parameters(con, windows, academies, standards)
     definitions = metrics_definitions.load()
     wanted = list(definitions) if metric_ids is None else list(dict.fromkeys(metric_ids))
     unknown = sorted(set(wanted) - set(definitions))
@@ -162,23 +125,38 @@ def drill_down(
     con: duckdb.DuckDBPyConnection,
     name: str,
     as_of: dt.date,
-    from_on: dt.date | None = None,
-    to_on: dt.date | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
     academies: Iterable[str] | None = None,
     standards: Standards | None = None,
 ) -> pd.DataFrame:
     """One of DRILL_DOWNS: the records behind a figure, with pseudonymous references only."""
     if name not in DRILL_DOWNS:
         raise ScopeError(f"No drill-down list named {name!r}; choose one of {DRILL_DOWNS}.")
-    window = Window.ending(as_of, from_on, to_on)
-    parameters = {
-        "as_of": window.as_of,
-        "from": window.from_on,
-        "to": window.to_on,
+    window = Window.ending(as_of, date_from, date_to)
+    return _run(con, f"metrics/{name}", query_parameters(con, [window], academies, standards))
+
+
+def query_parameters(
+    con: duckdb.DuckDBPyConnection,
+    windows: Sequence[Window],
+    academies: Iterable[str] | None = None,
+    standards: Standards | None = None,
+) -> dict[str, Any]:
+    """What every query may bind: `$windows` (all of them), `$as_of`, `$date_from` and
+    `$date_to` (the first), `$academy_codes` (checked against the reference) and `$standards`
+    (the struct the models read; each standard under its own name too)."""
+    rules = _standards(standards).query_parameters()
+    first = windows[0]
+    return {
+        "windows": bind_windows(windows),
+        "as_of": first.as_of,
+        "date_from": first.date_from,
+        "date_to": first.date_to,
         "academy_codes": checked_academy_codes(con, academies),
-        **_standards(standards).query_parameters(),
+        "standards": rules,
+        **rules,
     }
-    return _run(con, f"metrics/{name}", parameters)
 
 
 def as_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -226,7 +204,7 @@ def _standards(standards: Standards | None) -> Standards:
 def _run(con: duckdb.DuckDBPyConnection, query: str, available: dict[str, Any]) -> pd.DataFrame:
     """Run a named query, binding just the parameters its text uses (DuckDB refuses extras)."""
     text = sql.load(query)
-    wanted = set(_PARAMETER.findall(text))
+    wanted = sql.parameters(text)
     missing = wanted - set(available)
     if missing:
         raise KeyError(f"queries/{query}.sql needs parameters nobody provides: {sorted(missing)}")

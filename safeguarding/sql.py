@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 
 from safeguarding.paths import QUERIES_DIR
@@ -26,10 +27,49 @@ def migrations() -> list[tuple[int, str]]:
     return scripts
 
 
+@functools.cache
+def models() -> tuple[tuple[str, str], ...]:
+    """The shared rules of `queries/models/*.sql` (macros: `create or replace macro NAME ...`,
+    NAME the file's name), as (name, text), each after the models it uses: DuckDB resolves a
+    table macro's table functions when the macro is created."""
+    texts = {
+        path.stem: path.read_text(encoding="utf-8")
+        for path in sorted((QUERIES_DIR / "models").glob("*.sql"))
+    }
+    uses = {
+        name: {
+            other
+            for other in texts
+            if other != name
+            and re.search(rf"\b{other}\s*\(", re.sub(r"--[^\n]*", "", text))
+        }
+        for name, text in texts.items()
+    }
+    ordered: list[str] = []
+    while len(ordered) < len(texts):
+        ready = [n for n in texts if n not in ordered and uses[n] <= set(ordered)]
+        if not ready:
+            raise ValueError(f"queries/models/ use each other in a circle: {sorted(uses)}")
+        ordered.extend(ready)
+    return tuple((name, texts[name]) for name in ordered)
+
+
+def models_digest() -> str:
+    """Changes whenever a model's text does: a database holding older models is upgraded."""
+    digest = hashlib.sha256()
+    for name, text in models():
+        digest.update(f"{name}\0{text}\0".encode())
+    return digest.hexdigest()[:16]
+
+
+def parameters(query: str) -> set[str]:
+    """The `$name` parameters a query's text uses (its comments aside)."""
+    return set(re.findall(r"\$([a-z_][a-z0-9_]*)", re.sub(r"--[^\n]*", "", query)))
+
+
 def params_for(query: str, params: dict) -> dict:
     """Only the parameters the query names: DuckDB refuses a parameter a query does not use."""
-    without_comments = re.sub(r"--[^\n]*", "", query)
-    named = set(re.findall(r"\$([a-z_][a-z0-9_]*)", without_comments))
+    named = parameters(query)
     return {k: v for k, v in params.items() if k in named}
 
 

@@ -1,15 +1,15 @@
 -- One row per register row of one policy type (the policy whose commitments are shown) for the
--- academies in scope and trust-wide, with its review status at the as-of date, as on the
--- policy review page: overdue (next review before the as-of date), due_soon (within
--- $policy_due_soon_days), in_date, or no_date. is_documented: an imported document backs it.
+-- academies in scope and trust-wide, with its review status at the as-of date from the model
+-- policy_review_status, as on the policy review page. is_documented: an imported document
+-- backs it (file_name: the latest one).
 -- Columns: academy_code, policy_title, last_reviewed_on, next_review_on, review_cycle_months,
 -- status, is_documented, file_name.
--- Parameters: $as_of, $academy_codes, $policy_type, $policy_due_soon_days
-with scoped as (
+-- Parameters: $windows (one), $academy_codes, $policy_type, $standards.
+with register as (
     select *
-    from policies
+    from policy_review_status($windows, $standards)
     where policy_type = $policy_type::varchar
-      and (academy_code = 'TRUST' or list_contains($academy_codes::varchar[], academy_code))
+      and (is_trust_wide or list_contains($academy_codes::varchar[], academy_code))
 ),
 
 latest_documents as (
@@ -20,21 +20,15 @@ latest_documents as (
 
 final as (
     select
-        scoped.academy_code,
-        scoped.policy_title,
-        scoped.last_reviewed_on,
-        scoped.next_review_on,
-        scoped.review_cycle_months,
-        case
-            when scoped.next_review_on is null then 'no_date'
-            when scoped.next_review_on < $as_of::date then 'overdue'
-            when scoped.next_review_on <= $as_of::date + $policy_due_soon_days::integer
-                then 'due_soon'
-            else 'in_date'
-        end as status,
+        register.academy_code,
+        register.policy_title,
+        register.last_reviewed_on,
+        register.next_review_on,
+        register.review_cycle_months,
+        register.status,
         latest_documents.file_name is not null as is_documented,
         latest_documents.file_name
-    from scoped
+    from register
     left join latest_documents using (academy_code, policy_key)
 )
 

@@ -17,16 +17,23 @@
 -- with the same key, a key one contains the other's (ignoring "policy" and a "trust", "academy"
 -- or "school" prefix), or the same known policy type.
 -- Columns: academy_code, policy_title, flag, flag_label, detail, file_name.
--- Parameters: $as_of, $academy_codes, $kcsie_edition, $guidance_titles, $guidance_years
+-- Parameters: $windows (one), $as_of, $academy_codes, $standards, $kcsie_edition,
+-- $guidance_titles, $guidance_years.
 with scoped_academies as (
     select academy_code
     from academies
     where list_contains($academy_codes::varchar[], academy_code)
 ),
 
+-- The register as policy_review_status gives it (the model the policy figures read).
+register as (
+    select * exclude (as_of_on, is_trust_wide, days_to_review, status, status_rank)
+    from policy_review_status($windows, $standards)
+),
+
 scoped_policies as (
     select *
-    from policies
+    from register
     where academy_code = 'TRUST'
        or academy_code in (select academy_code from scoped_academies)
 ),
@@ -193,7 +200,7 @@ register_stems as (
         regexp_replace(
             regexp_replace(policy_key, '^(trust|academy|school|the)+', ''), 'polic(y|ies)$', ''
         ) as stem
-    from policies
+    from register
 ),
 
 link_matches as (

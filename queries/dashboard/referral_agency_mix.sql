@@ -1,19 +1,19 @@
--- One row per agency: the referrals made in [$date_from, $date_to] and not after the as-of date
--- by the academies in $academy_codes together (the referrals counted by referrals_made), by
--- the agency referred to.
+-- One row per agency: the referrals made in the window by the academies in $academy_codes
+-- together (the referrals counted by referrals_made, from the same model), by the agency
+-- referred to.
 -- Columns: agency, referrals.
--- Parameters: $as_of, $date_from, $date_to, $academy_codes.
+-- Parameters: $windows (one), $academy_codes, $standards.
 -- Suppress: referrals
-with scoped_referrals as (
+with referred as (
     select agency
-    from referrals
-    where list_contains($academy_codes::varchar[], academy_code)
-      and referred_at::date between $date_from::date and least($date_to::date, $as_of::date)
+    from referral_deadlines($windows, $standards)
+    where is_referred_in_window
+      and list_contains($academy_codes::varchar[], academy_code)
 ),
 
 final as (
     select agency, count(*) as referrals
-    from scoped_referrals
+    from referred
     group by all
 )
 

@@ -1,6 +1,6 @@
--- One row: the shares shown beside the decisions chart, for the referrals made in
--- [$date_from, $date_to] and not after the as-of date by the academies in $academy_codes
--- together, to the agency $agency ('all' for every agency).
+-- One row: the shares shown beside the decisions chart, for the referrals made in the window by
+-- the academies in $academy_codes together, to the agency $agency ('all' for every agency),
+-- from the model referral_deadlines.
 -- Columns:
 --   referrals                  all those referrals
 --   decided                    those with a decision in the export
@@ -8,16 +8,14 @@
 --   escalated                  those escalated or re-referred (escalated_at) by the end of the
 --                              as-of date
 --   no_further_action_escalated  no_further_action decisions that were escalated
--- Parameters: $as_of, $date_from, $date_to, $academy_codes, $agency.
+-- Parameters: $windows (one), $academy_codes, $standards, $agency.
 -- Suppress: referrals, decided, no_further_action, escalated, no_further_action_escalated
-with scoped_referrals as (
-    select
-        decision,
-        coalesce(escalated_at::date <= $as_of::date, false) as is_escalated
-    from referrals
-    where list_contains($academy_codes::varchar[], academy_code)
+with referred as (
+    select decision, is_escalated
+    from referral_deadlines($windows, $standards)
+    where is_referred_in_window
+      and list_contains($academy_codes::varchar[], academy_code)
       and ($agency = 'all' or agency = $agency)
-      and referred_at::date between $date_from::date and least($date_to::date, $as_of::date)
 ),
 
 final as (
@@ -29,7 +27,7 @@ final as (
         count(*) filter (
             where decision = 'no_further_action' and is_escalated
         ) as no_further_action_escalated
-    from scoped_referrals
+    from referred
 )
 
 select * from final

@@ -1,18 +1,13 @@
 -- One row: the first and last dates of event data (concerns logged, referrals made) on or
--- before the as-of date for the academies in view, so trend charts start where data starts
--- rather than showing empty years. Null dates when there is no such data.
+-- before the as-of date for the academies in view, from the model event_dates, so trend charts
+-- start where data starts rather than showing empty years. Null dates when there is none.
 -- Columns: first_event_on, last_event_on.
 -- Parameters: $as_of, $academy_codes.
 with events as (
-    select logged_at::date as event_on
-    from concerns
+    select event_on
+    from event_dates()
     where list_contains($academy_codes::varchar[], academy_code)
-      and logged_at::date <= $as_of::date
-    union all
-    select referred_at::date
-    from referrals
-    where list_contains($academy_codes::varchar[], academy_code)
-      and referred_at::date <= $as_of::date
+      and event_on <= $as_of::date
 ),
 
 final as (

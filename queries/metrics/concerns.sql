@@ -1,17 +1,10 @@
--- Concern metrics of product.md §4. One row per snapshot, academy and metric, plus an
--- academy_code = 'TRUST' row per snapshot and metric that adds numerators and denominators
--- (and, for the median, takes the median over all the trust's reviewed concerns).
--- A snapshot is an as-of date with its window [from, to]; a concern counts in it when its
--- logged date is in the window and not after the as-of date. Any later timestamp (a review
--- after the as-of date) has not happened yet.
+-- Concern metrics of product.md §4, from the model concern_reviews. One row per window, academy
+-- and metric, plus an academy_code = 'TRUST' row per window and metric that adds numerators and
+-- denominators (and, for the median, takes the median over all the trust's reviewed concerns).
 -- Columns: as_of_on, academy_code, metric, value, numerator, denominator.
--- Parameters: $as_of_dates, $from_dates, $to_dates (parallel lists, one snapshot each),
--- $academy_codes, $dsl_review_target_days.
-with snapshots as (
-    select
-        unnest($as_of_dates::date[]) as as_of_on,
-        unnest($from_dates::date[]) as from_on,
-        unnest($to_dates::date[]) as to_on
+-- Parameters: $windows, $academy_codes, $standards.
+with windows as (
+    select * from windows($windows)
 ),
 
 scoped_academies as (
@@ -20,35 +13,10 @@ scoped_academies as (
     where list_contains($academy_codes::varchar[], academy_code)
 ),
 
--- The deadline for each logged date, computed once per calendar day rather than per concern.
-review_deadlines as (
-    select
-        day as logged_on,
-        add_working_days(day, $dsl_review_target_days) as review_deadline_on
-    from calendar_days
-),
-
-concerns_in_window as (
-    select
-        snapshots.as_of_on,
-        concerns.academy_code,
-        concerns.logged_at,
-        review_deadlines.review_deadline_on,
-        case
-            when concerns.dsl_reviewed_at::date <= snapshots.as_of_on
-                then concerns.dsl_reviewed_at
-        end as reviewed_at,
-        coalesce(concerns.decision_recorded, false) as is_decision_recorded,
-        -- product.md §4: a CSE-category concern is CSE whatever its flag says.
-        concerns.category = 'child_sexual_exploitation'
-        or coalesce(concerns.cse_flag, false) as is_cse,
-        coalesce(concerns.mentor_allocated, false) as is_mentor_allocated
-    from concerns
-    inner join scoped_academies on scoped_academies.academy_code = concerns.academy_code
-    inner join snapshots
-        on concerns.logged_at::date between snapshots.from_on
-        and least(snapshots.to_on, snapshots.as_of_on)
-    left join review_deadlines on review_deadlines.logged_on = concerns.logged_at::date
+concerns_judged as (
+    select concern_reviews.*
+    from concern_reviews($windows, $standards) as concern_reviews
+    inner join scoped_academies using (academy_code)
 ),
 
 -- Grouping sets give the academy rows and the TRUST row from the same concerns, so the
@@ -59,28 +27,25 @@ aggregated as (
         coalesce(academy_code, 'TRUST') as academy_code,
         count(*) as concerns_logged,
         count(*) filter (where is_cse) as cse_concerns_logged,
-        count(*) filter (where review_deadline_on <= as_of_on) as reviews_due,
-        count(*) filter (
-            where review_deadline_on <= as_of_on and reviewed_at::date <= review_deadline_on
-        ) as reviews_on_time,
-        count(reviewed_at) as reviews_done,
-        median(date_diff('second', logged_at, reviewed_at)) as median_review_seconds,
+        count(*) filter (where is_review_due) as reviews_due,
+        count(*) filter (where review_status = 'on_time') as reviews_on_time,
+        count(*) filter (where is_reviewed) as reviews_done,
+        median(review_seconds) as median_review_seconds,
         count(*) filter (where is_decision_recorded) as decisions_recorded,
         count(*) filter (where is_cse and is_mentor_allocated) as cse_mentors_allocated
-    from concerns_in_window
+    from concerns_judged
     group by grouping sets ((as_of_on, academy_code), (as_of_on))
 ),
 
--- Every academy in scope, and the TRUST row, for every snapshot: no data still gives a row.
+-- Every academy in scope, and the TRUST row, for every window: no data still gives a row.
 spine as (
-    select snapshots.as_of_on, scoped_academies.academy_code
-    from snapshots
+    select windows.as_of_on, scoped_academies.academy_code
+    from windows
     cross join scoped_academies
     union all
     select as_of_on, 'TRUST' as academy_code
-    from snapshots
+    from windows
 ),
-
 totals as (
     select
         spine.as_of_on,

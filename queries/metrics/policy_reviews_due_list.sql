@@ -1,26 +1,10 @@
--- One row per policy register row overdue for review (next review date before the as-of
--- date) or due soon (next review date within $policy_due_soon_days from the as-of date), for
--- the academies in scope and the trust-wide rows (academy_code = 'TRUST'). Rows with no next
--- review date are neither. overdue_days is negative for a review still to come.
--- Parameters: $as_of, $academy_codes, $policy_due_soon_days.
-with scoped_policies as (
-    select policies.*
-    from policies
-    where list_contains($academy_codes::varchar[], policies.academy_code)
-       or policies.academy_code = 'TRUST'
-),
-
-classified as (
-    select
-        *,
-        case
-            when next_review_on < $as_of::date then 'overdue'
-            when next_review_on <= $as_of::date + $policy_due_soon_days::integer then 'due_soon'
-        end as status
-    from scoped_policies
-),
-
-final as (
+-- One row per policy register row overdue for review (next review date before the as-of date)
+-- or due soon (within $policy_due_soon_days of it), for the academies in scope and the
+-- trust-wide rows (academy_code = 'TRUST'), from the model policy_review_status (which
+-- policies_overdue and policies_due_soon read too). overdue_days: calendar days since the
+-- next review date, negative for a review still to come.
+-- Parameters: $windows (one), $academy_codes, $standards.
+with final as (
     select
         academy_code,
         policy_title,
@@ -28,10 +12,11 @@ final as (
         owner,
         last_reviewed_on,
         next_review_on,
-        $as_of::date - next_review_on as overdue_days,
+        -days_to_review as overdue_days,
         status
-    from classified
-    where status is not null
+    from policy_review_status($windows, $standards)
+    where status in ('overdue', 'due_soon')
+      and (is_trust_wide or list_contains($academy_codes::varchar[], academy_code))
 )
 
 select * from final

@@ -1,21 +1,12 @@
--- Staff and training metrics of product.md §4. One row per snapshot, academy and metric, plus an
--- academy_code = 'TRUST' row per snapshot and metric that adds numerators and denominators
--- (academies_without_trained_deputy: the count of academies).
--- A snapshot is an as-of date with its window [from, to]. State metrics look at the people in
--- post at the as-of date; induction_on_time_pct counts starters whose start date is in the
--- window and not after the as-of date. Training completed after the as-of date has not
--- happened yet. "Within N months": completed_on <= as-of < completed_on + N months, so the
--- latest completion by the as-of date decides (a later completion never expires sooner).
+-- Staff and training metrics of product.md §4, from the models training_status and inductions.
+-- One row per window, academy and metric, plus an academy_code = 'TRUST' row per window and
+-- metric that adds numerators and denominators (academies_without_trained_deputy: the count of
+-- academies). State metrics look at the people in post at the as-of date; induction_on_time_pct
+-- counts the starters of the window whose induction deadline has passed.
 -- Columns: as_of_on, academy_code, metric, value, numerator, denominator.
--- Parameters: $as_of_dates, $from_dates, $to_dates (parallel lists, one snapshot each),
--- $academy_codes, $training_courses, $training_valid_months, $induction_window_days,
--- $dsl_full_valid_months, $dsl_update_valid_months, $governor_training_courses,
--- $governor_training_valid_months, $kcsie_edition.
-with snapshots as (
-    select
-        unnest($as_of_dates::date[]) as as_of_on,
-        unnest($from_dates::date[]) as from_on,
-        unnest($to_dates::date[]) as to_on
+-- Parameters: $windows, $academy_codes, $standards.
+with windows as (
+    select * from windows($windows)
 ),
 
 scoped_academies as (
@@ -24,143 +15,21 @@ scoped_academies as (
     where list_contains($academy_codes::varchar[], academy_code)
 ),
 
-induction_deadlines as (
-    select
-        day as start_on,
-        add_working_days(day, $induction_window_days) as induction_deadline_on
-    from calendar_days
-),
-
-scoped_staff as (
-    select
-        staff.academy_code,
-        staff.staff_ref,
-        staff.role,
-        staff.safeguarding_role,
-        staff.works_with_children,
-        staff.start_date,
-        staff.leave_date,
-        -- product.md §4: staff in post never includes governors or trustees.
-        staff.role in ('governor', 'trustee') as is_governor,
-        induction_deadlines.induction_deadline_on
-    from staff
-    inner join scoped_academies on scoped_academies.academy_code = staff.academy_code
-    left join induction_deadlines on induction_deadlines.start_on = staff.start_date
-),
-
--- The first qualifying course of each person: induction counts one done even before the
--- start date.
-first_qualifying_training as (
-    select academy_code, staff_ref, min(completed_on) as first_qualifying_on
-    from training
-    where list_contains($training_courses::varchar[], course)
-    group by academy_code, staff_ref
-),
-
-in_post as (
-    select
-        snapshots.as_of_on,
-        scoped_staff.*
-    from scoped_staff
-    inner join snapshots
-        on scoped_staff.start_date <= snapshots.as_of_on
-        and coalesce(scoped_staff.leave_date, date '9999-12-31') > snapshots.as_of_on
-),
-
--- A person's training is the training rows with their academy and staff_ref, completed by the
--- as-of date. (A plain join and group by measured faster than as-of joins, for one snapshot
--- and for sixty.)
-training_by_as_of as (
-    select
-        in_post.as_of_on,
-        in_post.academy_code,
-        in_post.staff_ref,
-        max(training.completed_on) filter (
-            where list_contains($training_courses::varchar[], training.course)
-        ) as latest_qualifying_on,
-        max(training.completed_on) filter (
-            where training.course = 'dsl_full'
-        ) as latest_dsl_full_on,
-        -- The 12-month DSL update can be a full course or a refresher; a refresher alone
-        -- never makes a DSL in date, because the full course is checked too (product.md §4).
-        max(training.completed_on) filter (
-            where training.course in ('dsl_full', 'dsl_refresh')
-        ) as latest_dsl_update_on,
-        max(training.completed_on) filter (
-            where list_contains($governor_training_courses::varchar[], training.course)
-        ) as latest_governor_training_on,
-        -- KCSIE reads are of the current edition and never expire; Annex A is not Part 1.
-        coalesce(bool_or(
-            training.course = 'kcsie_part1' and training.kcsie_edition = $kcsie_edition
-        ), false) as has_read_kcsie_part1,
-        coalesce(bool_or(
-            training.course = 'kcsie_annex_b' and training.kcsie_edition = $kcsie_edition
-        ), false) as has_read_kcsie_annex_b
-    from in_post
-    inner join training
-        on training.academy_code = in_post.academy_code
-        and training.staff_ref = in_post.staff_ref
-        and training.completed_on <= in_post.as_of_on
-    group by in_post.as_of_on, in_post.academy_code, in_post.staff_ref
-),
-
-expiries as (
-    select
-        *,
-        (latest_qualifying_on + to_months($training_valid_months))::date as training_expires_on,
-        (latest_dsl_full_on + to_months($dsl_full_valid_months))::date as dsl_full_expires_on,
-        (latest_dsl_update_on + to_months($dsl_update_valid_months))::date
-            as dsl_update_expires_on,
-        (latest_governor_training_on + to_months($governor_training_valid_months))::date
-            as governor_training_expires_on
-    from training_by_as_of
-),
-
-people_at_as_of as (
-    select
-        in_post.as_of_on,
-        in_post.academy_code,
-        in_post.is_governor,
-        not in_post.is_governor
-        and in_post.safeguarding_role in ('dsl', 'deputy_dsl') as is_dsl_or_deputy,
-        not in_post.is_governor and in_post.safeguarding_role = 'deputy_dsl' as is_deputy_dsl,
-        not in_post.is_governor and in_post.works_with_children as is_kcsie_part1_reader,
-        not in_post.is_governor
-        and (in_post.works_with_children or in_post.role in ('leadership', 'principal'))
-            as is_kcsie_annex_b_reader,
-        in_post.as_of_on <= in_post.induction_deadline_on as is_in_induction_window,
-        coalesce(in_post.as_of_on < expiries.training_expires_on, false) as is_training_in_date,
-        expiries.training_expires_on,
-        coalesce(
-            in_post.as_of_on < expiries.dsl_full_expires_on
-            and in_post.as_of_on < expiries.dsl_update_expires_on,
-            false
-        ) as is_dsl_training_in_date,
-        coalesce(
-            in_post.as_of_on < expiries.governor_training_expires_on, false
-        ) as is_governor_training_in_date,
-        coalesce(expiries.has_read_kcsie_part1, false) as has_read_kcsie_part1,
-        coalesce(expiries.has_read_kcsie_annex_b, false) as has_read_kcsie_annex_b
-    from in_post
-    left join expiries
-        on expiries.as_of_on = in_post.as_of_on
-        and expiries.academy_code = in_post.academy_code
-        and expiries.staff_ref = in_post.staff_ref
+people as (
+    select training_status.*
+    from training_status($windows, $standards) as training_status
+    inner join scoped_academies using (academy_code)
 ),
 
 people_measures as (
     select
         as_of_on,
         academy_code,
-        count(*) filter (where not is_governor) as staff_in_post,
-        -- A new starter is left out only while still inside the induction window and not
-        -- yet in date (product.md §4).
-        count(*) filter (
-            where not is_governor and not (is_in_induction_window and not is_training_in_date)
-        ) as training_due,
-        count(*) filter (where not is_governor and is_training_in_date) as training_in_date,
+        count(*) filter (where is_staff) as staff_in_post,
+        count(*) filter (where is_staff and is_training_judged) as training_due,
+        count(*) filter (where is_staff and is_training_in_date) as training_in_date,
         count(*) filter (where is_dsl_or_deputy) as dsls,
-        count(*) filter (where is_dsl_or_deputy and is_dsl_training_in_date) as dsls_in_date,
+        count(*) filter (where is_dsl_training_in_date) as dsls_in_date,
         count(*) filter (where is_deputy_dsl and is_dsl_training_in_date) as trained_deputies,
         count(*) filter (where is_kcsie_part1_reader) as kcsie_part1_readers,
         count(*) filter (where is_kcsie_part1_reader and has_read_kcsie_part1) as kcsie_part1_read,
@@ -169,40 +38,26 @@ people_measures as (
             where is_kcsie_annex_b_reader and has_read_kcsie_annex_b
         ) as kcsie_annex_b_read,
         count(*) filter (where is_governor) as governors,
-        count(*) filter (where is_governor and is_governor_training_in_date) as governors_in_date,
-        count(*) filter (
-            where not is_governor
-            and training_expires_on > as_of_on
-            and training_expires_on <= as_of_on + 30
-        ) as training_expiring
-    from people_at_as_of
+        count(*) filter (where is_governor and is_training_in_date) as governors_in_date,
+        count(*) filter (where is_staff and training_status = 'expiring') as training_expiring
+    from people
     group by as_of_on, academy_code
 ),
 
 starters_in_window as (
     select
-        snapshots.as_of_on,
-        scoped_staff.academy_code,
+        inductions.as_of_on,
+        inductions.academy_code,
         count(*) as inductions_due,
-        count(*) filter (
-            where first_qualifying_training.first_qualifying_on
-                <= scoped_staff.induction_deadline_on
-        ) as inductions_on_time
-    from scoped_staff
-    inner join snapshots
-        on scoped_staff.start_date between snapshots.from_on
-        and least(snapshots.to_on, snapshots.as_of_on)
-        and scoped_staff.induction_deadline_on <= snapshots.as_of_on
-    left join first_qualifying_training
-        on first_qualifying_training.academy_code = scoped_staff.academy_code
-        and first_qualifying_training.staff_ref = scoped_staff.staff_ref
-    where not scoped_staff.is_governor
-    group by snapshots.as_of_on, scoped_staff.academy_code
+        count(*) filter (where inductions.is_on_time) as inductions_on_time
+    from inductions($windows, $standards) as inductions
+    inner join scoped_academies using (academy_code)
+    group by inductions.as_of_on, inductions.academy_code
 ),
 
 academy_totals as (
     select
-        snapshots.as_of_on,
+        windows.as_of_on,
         scoped_academies.academy_code,
         coalesce(people_measures.staff_in_post, 0) as staff_in_post,
         coalesce(people_measures.training_due, 0) as training_due,
@@ -222,13 +77,13 @@ academy_totals as (
         coalesce(people_measures.governors, 0) as governors,
         coalesce(people_measures.governors_in_date, 0) as governors_in_date,
         coalesce(people_measures.training_expiring, 0) as training_expiring
-    from snapshots
+    from windows
     cross join scoped_academies
     left join people_measures
-        on people_measures.as_of_on = snapshots.as_of_on
+        on people_measures.as_of_on = windows.as_of_on
         and people_measures.academy_code = scoped_academies.academy_code
     left join starters_in_window
-        on starters_in_window.as_of_on = snapshots.as_of_on
+        on starters_in_window.as_of_on = windows.as_of_on
         and starters_in_window.academy_code = scoped_academies.academy_code
 ),
 
@@ -236,14 +91,13 @@ academy_totals as (
 -- without a trained deputy).
 trust_totals as (
     select
-        snapshots.as_of_on,
+        windows.as_of_on,
         'TRUST' as academy_code,
         coalesce(sum(columns(academy_totals.* exclude (as_of_on, academy_code))), 0)
-    from snapshots
-    left join academy_totals on academy_totals.as_of_on = snapshots.as_of_on
-    group by snapshots.as_of_on
+    from windows
+    left join academy_totals on academy_totals.as_of_on = windows.as_of_on
+    group by windows.as_of_on
 ),
-
 totals as (
     select * from academy_totals
     union all by name

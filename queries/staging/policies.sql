@@ -1,8 +1,9 @@
--- Stages policy register exports (a batch: file_no tells which file): one row per data row, typed,
--- in the column order of the policies table, with `faults` (quarantine reasons) and `notes`
--- (warnings). Reads temp tables raw_upload (text columns + file_no, line_no), enum_labels and
--- policy_type_patterns.
--- Parameters: $default_academy (the --academy, or null)
+-- Stages policy register exports (a batch: file_no tells which file) as temp table staged_batch:
+-- one row per data row, typed, in the column order of the policies table, with `faults`
+-- (quarantine reasons) and `notes` (warnings). Reads temp tables raw_upload (text columns +
+-- file_no, line_no), enum_labels and policy_type_patterns.
+-- Parameters: $default_academy (the --academy, or null).
+create or replace temp table staged_batch as
 with source as (
     select
         *,

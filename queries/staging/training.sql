@@ -1,7 +1,9 @@
--- Stages training exports (a batch: file_no tells which file): one row per data row, typed, in the
--- column order of the training table, with `faults` (quarantine reasons) and `notes` (warnings).
--- Reads temp tables raw_upload (text columns + file_no, line_no) and enum_labels.
--- Parameters: $default_academy (the --academy, or null), $ingest_date
+-- Stages training exports (a batch: file_no tells which file) as temp table staged_batch: one
+-- row per data row, typed, in the column order of the training table, with `faults` (quarantine
+-- reasons) and `notes` (warnings). Reads temp tables raw_upload (text columns + file_no,
+-- line_no) and enum_labels.
+-- Parameters: $default_academy (the --academy, or null), $ingest_date.
+create or replace temp table staged_batch as
 with source as (
     select
         *,
