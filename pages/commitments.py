@@ -67,10 +67,9 @@ card = commitments.scorecard(mapping, values, series, periods)
 kept = commitments.commitment_rag(card)
 review_rows = data.query(
     "dashboard/commitment_policy_review",
-    as_of=filters.as_of,
+    filters.window,
     academy_codes=codes,
     policy_type=mapping.policy_type,
-    policy_due_soon_days=rules.policy_due_soon_days,
 )
 
 # 1. The promises at a glance

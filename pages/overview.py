@@ -27,35 +27,16 @@ for position, metric_id in enumerate(tiles.HEADLINE_METRICS):
 
 st.subheader("Needs attention")
 st.caption(
-    "Feedback overdue from children's social care, late DSL reviews, training out of date or "
-    "expiring within 30 days, policies overdue, due soon or missing, and academies whose data "
-    "is stale — most urgent first."
+    "Feedback overdue from children's social care, DSL reviews overdue, training out of date or "
+    "expiring within 30 days, policies overdue, due soon or missing, policy flags and academies "
+    "whose data is stale — most urgent first."
 )
-actions = attention.needs_attention(ctx)
+actions = data.needs_attention(filters.window, ctx.academy_codes)
 if actions.empty:
     st.success("Nothing needs attention for these filters.")
 else:
-    counts = actions.groupby("area", sort=False).size()
-    st.markdown(" · ".join(f"**{n}** {area.lower()}" for area, n in counts.items()))
-    st.dataframe(
-        actions.drop(columns="priority"),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "area": "What",
-            "academy_code": "Academy",
-            "item": "Item",
-            "detail": "Detail",
-            "due_on": st.column_config.DateColumn("Due", format="D MMM YYYY"),
-            "days_overdue": st.column_config.NumberColumn("Days overdue", format="%d"),
-        },
-    )
-    components.download_csv(
-        actions.drop(columns="priority"),
-        f"needs-attention-{filters.as_of.isoformat()}.csv",
-        "Download the list (CSV)",
-        key="attention_csv",
-    )
+    attention.show(actions, f"needs-attention-{filters.as_of.isoformat()}.csv")
+    st.caption(attention.SCOPE_NOTE)
 
 board_pack = data.board_pack_maker(filters)
 if board_pack is not None:

@@ -23,17 +23,12 @@ if not ctx.academy_codes:
     st.stop()
 
 rules = standards.load()
-parameters = rules.query_parameters()
 due_soon = rules.policy_due_soon_days
 names = {code: ctx.academy_name(code) for code in ctx.academy_codes}
 codes = list(ctx.academy_codes)
 values = data.metric_values(filters, codes)
-register = data.query(
-    "dashboard/policy_register", as_of=filters.as_of, academy_codes=codes, **parameters
-)
-matrix = data.query(
-    "dashboard/policy_required_matrix", as_of=filters.as_of, academy_codes=codes, **parameters
-)
+register = data.query("dashboard/policy_register", filters.window, academy_codes=codes)
+matrix = data.query("dashboard/policy_required_matrix", filters.window, academy_codes=codes)
 
 trust = values[values["academy_code"] == "TRUST"].set_index("metric")["value"]
 headline = st.columns(3)
@@ -120,7 +115,7 @@ else:
 st.markdown("#### Flags")
 flags = data.query(
     "dashboard/policy_flags",
-    as_of=filters.as_of,
+    filters.window,
     academy_codes=codes,
     **policy_flags.flag_parameters(rules),
 )

@@ -44,12 +44,8 @@ target_days = in_force.csc_feedback_target_days
 day_word = "working day" if target_days == 1 else "working days"
 values = data.metric_values(filters, ctx.academy_codes)
 trust = values[values["academy_code"] == charts.TRUST].set_index("metric")
-window = {
-    "as_of": filters.as_of,
-    "date_from": filters.date_from,
-    "date_to": filters.date_to,
-    "academy_codes": list(ctx.academy_codes),
-}
+window = filters.window
+codes = list(ctx.academy_codes)
 
 
 def _anything_due(metric_id: str) -> bool:
@@ -102,9 +98,7 @@ _headline(headline[3], "lado_on_time_pct", "LADO referrals on time")
 # 1. How long feedback takes -------------------------------------------------------------------
 st.subheader("How long feedback from children's social care takes")
 components.help_popover("csc_feedback_on_time_pct", "csc_feedback_overdue")
-days = data.query(
-    "dashboard/referral_csc_feedback_days", **window, csc_feedback_target_days=target_days
-)
+days = data.query("dashboard/referral_csc_feedback_days", window, academy_codes=codes)
 if days.empty:
     components.empty_state("referrals to children's social care")
 else:
@@ -152,11 +146,7 @@ else:
             key="referrals_month_academies",
             placeholder="Trust only",
         )
-        months = data.query(
-            "dashboard/referral_csc_on_time_by_month",
-            **window,
-            csc_feedback_target_days=target_days,
-        )
+        months = data.query("dashboard/referral_csc_on_time_by_month", window, academy_codes=codes)
         components.chart(
             charts.on_time_by_month_figure(
                 charts.on_time_by_month(months),
@@ -176,7 +166,7 @@ else:
 # 3. Agency mix --------------------------------------------------------------------------------
 st.subheader("Who the academies referred to")
 components.help_popover("referrals_made")
-mix = data.query("dashboard/referral_agency_mix", **window)
+mix = data.query("dashboard/referral_agency_mix", window, academy_codes=codes)
 if mix.empty:
     components.empty_state("referrals")
 else:
@@ -195,12 +185,14 @@ agency = st.radio(
     key="referrals_decisions_scope",
 )
 decisions = charts.decisions_in_order(
-    data.query("dashboard/referral_decisions", **window, agency=agency)
+    data.query("dashboard/referral_decisions", window, academy_codes=codes, agency=agency)
 )
 if decisions.empty:
     components.empty_state("referrals")
 else:
-    shares = data.query("dashboard/referral_decision_shares", **window, agency=agency).iloc[0]
+    shares = data.query(
+        "dashboard/referral_decision_shares", window, academy_codes=codes, agency=agency
+    ).iloc[0]
     for column, (label, value, detail) in zip(
         st.columns(3), charts.decision_shares(shares, decisions), strict=True
     ):

@@ -22,7 +22,6 @@ if not ctx.academy_codes:
     st.stop()
 
 rules = standards.load()
-parameters = rules.query_parameters()
 names = {code: ctx.academy_name(code) for code in ctx.academy_codes}
 codes = list(ctx.academy_codes)
 values = data.metric_values(filters, codes)
@@ -36,9 +35,7 @@ for column, metric_id in zip(st.columns(len(tc.HEADLINE)), tc.HEADLINE, strict=T
 # 1. In date by academy and role
 st.subheader("Safeguarding training in date, by academy and role")
 components.help_popover("safeguarding_training_in_date_pct", "governor_training_in_date_pct")
-by_role = data.query(
-    "dashboard/training_in_date_by_role", as_of=filters.as_of, academy_codes=codes, **parameters
-)
+by_role = data.query("dashboard/training_in_date_by_role", filters.window, academy_codes=codes)
 trust_cells = by_role[by_role["academy_code"] == "TRUST"]
 if trust_cells["people_judged"].sum() == 0:
     components.empty_state("staff or governors in post")
@@ -74,9 +71,7 @@ else:
 # 3. DSLs and deputies
 st.subheader("Designated safeguarding leads and deputies")
 components.help_popover("dsl_training_in_date_pct", "academies_without_trained_deputy")
-dsl_status = data.query(
-    "dashboard/training_dsl_status", as_of=filters.as_of, academy_codes=codes, **parameters
-)
+dsl_status = data.query("dashboard/training_dsl_status", filters.window, academy_codes=codes)
 if dsl_status[["dsls_in_post", "deputies_in_post"]].to_numpy().sum() == 0:
     components.empty_state("DSLs or deputy DSLs in post")
 else:
@@ -127,10 +122,9 @@ components.help_popover(
 )
 calendar = data.query(
     "dashboard/training_expiry_calendar",
-    as_of=filters.as_of,
+    filters.window,
     academy_codes=codes,
     weeks_ahead=tc.EXPIRY_WEEKS,
-    **parameters,
 )
 if calendar["people"].sum() == 0:
     components.empty_state(f"training expiring in the next {tc.EXPIRY_WEEKS} weeks")

@@ -203,7 +203,7 @@ def build_board_pack(
             raise BoardPackError(str(problem)) from None
         # Every academy's figures, so the TRUST row is the whole trust whoever reads the pack.
         figures = metrics.compute(
-            con, window.as_of, window.from_on, window.to_on, None, standards=standards
+            con, window.as_of, window.date_from, window.date_to, None, standards=standards
         )
         figures = _for_audience(figures, audience, limit, definitions)
         trend_windows, trend_labels = _trend_windows(con, as_of)
@@ -232,7 +232,7 @@ def build_board_pack(
     if audience.role == "trust_lead":
         for name, sheet_title in LIST_SHEETS.items():
             records = metrics.drill_down(
-                con, name, window.as_of, window.from_on, window.to_on, None, standards
+                con, name, window.as_of, window.date_from, window.date_to, None, standards
             )
             _list_sheet(book.create_sheet(sheet_title), sheet_title, records, window)
 
@@ -334,12 +334,14 @@ def _suppressed_figures(con, window, audience, limit, standards, definitions):
         )
         return frame[frame["academy_code"].isin(audience.codes_shown)].reset_index(drop=True)
 
-    figures = table(window.as_of, window.from_on, window.to_on)
+    figures = table(window.as_of, window.date_from, window.date_to)
     terms = [p for p in periods.whole_periods_by(window.as_of) if p.kind == "term"]
     terms = sorted(terms[:TREND_TERMS], key=lambda p: p.starts_on)
     trend_windows = [metrics.Window(p.ends_on, p.starts_on, p.ends_on) for p in terms]
     labels = {p.ends_on: p.label for p in terms}
-    points = [table(w.as_of, w.from_on, w.to_on).assign(as_of_on=w.as_of) for w in trend_windows]
+    points = [
+        table(w.as_of, w.date_from, w.date_to).assign(as_of_on=w.as_of) for w in trend_windows
+    ]
     trend = (
         pd.concat(points, ignore_index=True)
         if points
@@ -355,8 +357,8 @@ def _trend_windows(
     first = dt.date(as_of.year - 3, 1, 1)
     windows = metrics.term_windows(con, first, as_of)[-TREND_TERMS:]
     ahead = metrics.term_windows(con, as_of, as_of + dt.timedelta(days=366))
-    current = next((w for w in ahead if w.from_on <= as_of < w.as_of), None)
-    to_date = metrics.Window(as_of, current.from_on, as_of) if current else None
+    current = next((w for w in ahead if w.date_from <= as_of < w.as_of), None)
+    to_date = metrics.Window(as_of, current.date_from, as_of) if current else None
     if to_date is not None:
         windows.append(to_date)
     try:
@@ -366,7 +368,7 @@ def _trend_windows(
     names = {term.starts_on: f"{term.name} {term.academic_year}" for term in terms}
     labels = {}
     for window in windows:
-        label = names.get(window.from_on, f"Term from {window.from_on:%d %b %Y}")
+        label = names.get(window.date_from, f"Term from {window.date_from:%d %b %Y}")
         labels[window.as_of] = f"{label} to date" if window is to_date else label
     return windows, labels
 
@@ -399,8 +401,8 @@ def _cover(
         # When it was made, beside what it is as of: a pack made later for an earlier date says so.
         ("Prepared on", clock.now(), DATE_TIME_FORMAT),
         ("As of", window.as_of, DATE_FORMAT),
-        ("Events counted from", window.from_on, DATE_FORMAT),
-        ("Events counted to", window.to_on, DATE_FORMAT),
+        ("Events counted from", window.date_from, DATE_FORMAT),
+        ("Events counted to", window.date_to, DATE_FORMAT),
     ]
     if audience.suppressed:
         facts.append(("Suppression", disclosure.note(limit), None))
@@ -595,7 +597,7 @@ def _trend_sheet(
                 sheet,
                 row,
                 j,
-                f"{window.from_on:%d %b %Y} to {window.to_on:%d %b %Y}",
+                f"{window.date_from:%d %b %Y} to {window.date_to:%d %b %Y}",
                 alignment=WRAP,
             )
         for metric_id, definition in definitions.items():
@@ -805,8 +807,8 @@ def _day(value: Any) -> dt.date:
 
 def _window_sentence(window: metrics.Window) -> str:
     return (
-        f"As of {window.as_of:%d %B %Y}. Events counted from {window.from_on:%d %B %Y} to "
-        f"{window.to_on:%d %B %Y}; states at the as-of date."
+        f"As of {window.as_of:%d %B %Y}. Events counted from {window.date_from:%d %B %Y} to "
+        f"{window.date_to:%d %B %Y}; states at the as-of date."
     )
 
 

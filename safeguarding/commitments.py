@@ -25,8 +25,8 @@ import pandas as pd
 
 from safeguarding import calendar, metrics_definitions
 from safeguarding.contract import ENUMS
-from safeguarding.metrics import Window
 from safeguarding.paths import PROJECT_ROOT, config_dir
+from safeguarding.window import Window
 
 SHIPPED_DIR = PROJECT_ROOT / "config" / "commitments"
 RAG_ORDER = {"red": 0, "amber": 1, "green": 2, None: 3}
@@ -249,25 +249,26 @@ def term_periods(terms: list[Window], as_of: dt.date, limit: int | None = 6) -> 
     """The last `limit` terms (every one with None) up to the as-of date, from
     `metrics.term_windows`; the one holding the as-of date cut short at it and marked
     "to date". The trends page draws the same periods."""
-    terms = [term for term in terms if term.from_on <= as_of]
+    terms = [term for term in terms if term.date_from <= as_of]
     if not terms:
         return []
     names = {
         (t.starts_on, t.ends_on): f"{t.name} {t.academic_year}"
         for t in calendar.academic_terms(
-            terms[0].from_on, terms[-1].to_on, calendar.load_term_overrides()
+            terms[0].date_from, terms[-1].date_to, calendar.load_term_overrides()
         )
     }
     periods = []
     for term in terms:
-        partial = term.to_on > as_of
-        end = min(term.to_on, as_of)
+        partial = term.date_to > as_of
+        end = min(term.date_to, as_of)
         name = names.get(
-            (term.from_on, term.to_on), f"{term.from_on:%-d %b %Y} to {term.to_on:%-d %b %Y}"
+            (term.date_from, term.date_to),
+            f"{term.date_from:%-d %b %Y} to {term.date_to:%-d %b %Y}",
         )
         periods.append(
             Period(
-                Window(end, term.from_on, end), name + (" (to date)" if partial else ""), partial
+                Window(end, term.date_from, end), name + (" (to date)" if partial else ""), partial
             )
         )
     return periods[-limit:] if limit else periods

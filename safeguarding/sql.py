@@ -40,8 +40,7 @@ def models() -> tuple[tuple[str, str], ...]:
         name: {
             other
             for other in texts
-            if other != name
-            and re.search(rf"\b{other}\s*\(", re.sub(r"--[^\n]*", "", text))
+            if other != name and re.search(rf"\b{other}\s*\(", re.sub(r"--[^\n]*", "", text))
         }
         for name, text in texts.items()
     }

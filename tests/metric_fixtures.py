@@ -96,8 +96,8 @@ def day(text: str) -> dt.date:
 
 
 def results(db: Path, as_of: str, **options) -> pd.DataFrame:
-    """Every metric at the as-of date (options: from_on, to_on, academies, standards)."""
-    for key in ("from_on", "to_on"):
+    """Every metric at the as-of date (options: date_from, date_to, academies, standards)."""
+    for key in ("date_from", "date_to"):
         if isinstance(options.get(key), str):
             options[key] = day(options[key])
     with database.reader(db) as con:
@@ -118,7 +118,7 @@ def metric(db: Path, metric_id: str, as_of: str, academy: str = "OAK", **options
 def drill(db: Path, name: str, as_of: str, **options) -> list[dict[str, Any]]:
     """The rows of a drill-down list, with dates as "YYYY-MM-DD" and times as
     "YYYY-MM-DD HH:MM" (by the column's suffix) so tests can compare plain text."""
-    for key in ("from_on", "to_on"):
+    for key in ("date_from", "date_to"):
         if isinstance(options.get(key), str):
             options[key] = day(options[key])
     with database.reader(db) as con:

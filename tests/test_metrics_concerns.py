@@ -96,7 +96,7 @@ def test_counts_follow_the_window_and_the_as_of_date(tmp_path):
             concern("K6", "2025-07-01 00:00", cse_flag=True),  # after the as-of date
         ],
     )
-    window = {"from_on": "2025-01-01", "to_on": "2025-12-31"}
+    window = {"date_from": "2025-01-01", "date_to": "2025-12-31"}
     assert metric(db, "concerns_logged", "2025-06-30", **window) == (4, None, None)
     assert metric(db, "cse_concerns_logged", "2025-06-30", **window) == (2, None, None)
 

@@ -10,7 +10,7 @@ import pytest
 from metric_fixtures import build, drill, metric
 
 AS_OF = "2025-05-30"
-MAY = {"from_on": "2025-05-01", "to_on": "2025-05-31"}
+MAY = {"date_from": "2025-05-01", "date_to": "2025-05-31"}
 
 
 def referral(

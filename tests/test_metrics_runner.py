@@ -3,11 +3,13 @@ series and the link between config/metrics.toml and the queries."""
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 import pytest
 from metric_fixtures import build, day, metric, results
 
-from safeguarding import database, metrics, metrics_definitions, standards
+from safeguarding import database, metrics, metrics_definitions, sql
+from safeguarding.window import Window
 
 METRIC_IDS = list(metrics_definitions.METRIC_IDS)
 
@@ -157,12 +159,27 @@ def test_term_windows_come_from_the_calendar(tmp_path):
     ]
 
 
-def test_a_database_without_a_calendar_is_explained(tmp_path):
+def test_a_database_without_a_calendar_gets_one_and_the_models_when_first_read(tmp_path):
     db = tmp_path / "t.duckdb"
-    with database.writer(db) as con:  # no after_write: no calendar
+    with database.writer(db) as con:  # no after_write: no calendar, so no models either
         con.execute("insert into academies values ('OAK', 'Oak', 'primary', null, null, 1, null)")
-    with pytest.raises(metrics.CalendarMissing, match="no working-day calendar"):
-        results(db, "2025-06-30")
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert not database.is_current(con)
+    frame = results(db, "2025-06-30")
+    assert set(frame["academy_code"]) == {"OAK", "TRUST"}
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert database.is_current(con)
+
+
+def test_a_database_holding_older_models_is_upgraded_when_read(tmp_path):
+    db = build(tmp_path)
+    with duckdb.connect(str(db)) as con:  # as an older version of the code would leave it
+        con.execute(
+            "create or replace macro training_status(windows, standards) as table select 1 as stale"
+        )
+        con.execute(sql.load("load/set_models_digest"), {"digest": "older"})
+    frame = results(db, "2025-06-30")
+    assert "safeguarding_training_in_date_pct" in set(frame["metric"])
 
 
 @pytest.mark.parametrize("query", sorted({d.query for d in metrics_definitions.load().values()}))
@@ -173,12 +190,8 @@ def test_each_query_returns_exactly_the_metrics_defined_for_it(tmp_path, query):
         frame = metrics._run(
             con,
             query,
-            {
-                "as_of_dates": [day("2025-06-30")],
-                "from_dates": [day("2024-07-01")],
-                "to_dates": [day("2025-06-30")],
-                "academy_codes": ["OAK"],
-                **standards.load().query_parameters(),
-            },
+            metrics.query_parameters(
+                con, [Window(day("2025-06-30"), day("2024-07-01"), day("2025-06-30"))], ["OAK"]
+            ),
         )
     assert sorted(frame["metric"].unique()) == sorted(defined)

@@ -82,9 +82,9 @@ def test_p_chart_limits_and_outside_points(page, demo_db):
     with database.reader(demo_db) as con:
         terms = metrics.term_windows(con, dt.date(2023, 9, 1), dt.date(2027, 8, 31))
         windows = [
-            metrics.Window(min(t.as_of, TODAY), t.from_on, min(t.to_on, TODAY))
+            metrics.Window(min(t.as_of, TODAY), t.date_from, min(t.date_to, TODAY))
             for t in terms
-            if t.from_on <= TODAY
+            if t.date_from <= TODAY
         ]
         series = metrics.series(con, windows)
     rows = series[

@@ -30,21 +30,34 @@ def register(subparsers) -> None:
             "the as-of date); states are taken at the as-of date."
         ),
     )
+    add_window_options(parser, "the figures")
+    parser.add_argument(
+        "--format",
+        choices=("json", "csv", "table"),
+        default="table",
+        help="output format (default: table)",
+    )
+    cli.add_db_option(parser)
+    parser.set_defaults(run=run)
+
+
+def add_window_options(parser: argparse.ArgumentParser, what: str) -> None:
+    """--as-of, --from, --to and --academy, as `metrics`, `attention` and others take them."""
     parser.add_argument(
         "--as-of",
         dest="as_of",
         metavar="DATE",
-        help="the date the figures are taken at, YYYY-MM-DD (default: today)",
+        help=f"the date {what} are taken at, YYYY-MM-DD (default: today)",
     )
     parser.add_argument(
         "--from",
-        dest="from_on",
+        dest="date_from",
         metavar="DATE",
         help="first day of the event window (default: 364 days before --to)",
     )
     parser.add_argument(
         "--to",
-        dest="to_on",
+        dest="date_to",
         metavar="DATE",
         help="last day of the event window (default: the as-of date)",
     )
@@ -56,30 +69,27 @@ def register(subparsers) -> None:
         nargs="+",
         help="only these academies (default: every academy in the trust reference)",
     )
-    parser.add_argument(
-        "--format",
-        choices=("json", "csv", "table"),
-        default="table",
-        help="output format (default: table)",
-    )
-    cli.add_db_option(parser)
-    parser.set_defaults(run=run)
+
+
+def window_from(args: argparse.Namespace) -> metrics.Window:
+    """The window the options give; a future as-of date is refused (clock.FutureDate)."""
+    as_of = _date(args.as_of, "--as-of") if args.as_of else clock.today()
+    clock.refuse_future(as_of, "--as-of")
+    date_from = _date(args.date_from, "--from") if args.date_from else None
+    date_to = _date(args.date_to, "--to") if args.date_to else None
+    return metrics.Window.ending(as_of, date_from, date_to)
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        as_of = _date(args.as_of, "--as-of") if args.as_of else clock.today()
-        clock.refuse_future(as_of, "--as-of")
-        from_on = _date(args.from_on, "--from") if args.from_on else None
-        to_on = _date(args.to_on, "--to") if args.to_on else None
-        window = metrics.Window.ending(as_of, from_on, to_on)
+        window = window_from(args)
     except (metrics.ScopeError, clock.FutureDate) as problem:
         return _usage_error(str(problem))
     try:
         the_standards = standards.load()
         with database.reader(args.db) as con:
             frame = metrics.compute(
-                con, window.as_of, window.from_on, window.to_on, args.academies, the_standards
+                con, window.as_of, window.date_from, window.date_to, args.academies, the_standards
             )
     except metrics.ScopeError as problem:
         return _usage_error(str(problem))

@@ -19,8 +19,11 @@ import pandas as pd
 import streamlit as st
 
 from safeguarding import database, metrics, metrics_definitions, periods, sql, suppressed_views
+from safeguarding import standards as standards_module
 from safeguarding.scope import Scope
 from safeguarding.ui.filters import Filters
+from safeguarding.window import Window
+from safeguarding.window import bind as bind_windows
 
 _SCOPE_KEY = "_scope"
 
@@ -65,15 +68,39 @@ def cursor() -> duckdb.DuckDBPyConnection:
     return cur
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
 def _query(name: str, params: tuple, stamp: tuple[int, int]) -> pd.DataFrame:
+    return _cached_query(name, params, _frozen(_standards()), stamp)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _cached_query(name: str, params: tuple, rules: tuple, stamp: tuple[int, int]) -> pd.DataFrame:
     text = sql.load(name)
     with cursor() as cur:
-        return cur.execute(text, sql.params_for(text, dict(params))).df()
+        return cur.execute(text, sql.params_for(text, _bound(dict(params), dict(rules)))).df()
 
 
-def query(name: str, **params) -> pd.DataFrame:
-    """A named query from queries/, with its parameters bound, within the viewer's scope."""
+def _standards() -> dict:
+    return standards_module.load().query_parameters()
+
+
+def _bound(params: dict, rules: dict) -> dict:
+    """What a query may bind besides its own parameters: the standards, each by name and as the
+    `$standards` struct the models read, and `$windows` for the window the parameters give (a
+    state-only query passes just an as-of date)."""
+    bound = {**rules, "standards": rules, **params}
+    if "as_of" in params:
+        as_of = params["as_of"]
+        window = Window(as_of, params.get("date_from", as_of), params.get("date_to", as_of))
+        bound["windows"] = bind_windows([window])
+    return bound
+
+
+def query(name: str, window: Window | None = None, **params) -> pd.DataFrame:
+    """A named query from queries/, within the viewer's scope: the data layer binds the window
+    (`$as_of`, `$date_from`, `$date_to`, `$windows`) and the standards; a page passes the
+    academies and the query's own choices."""
+    if window is not None:
+        params.update(as_of=window.as_of, date_from=window.date_from, date_to=window.date_to)
     scope = current_scope()
     query_tags = sql.tags(name)
     if "academy_codes" in params:
@@ -102,7 +129,9 @@ def query(name: str, **params) -> pd.DataFrame:
 
 
 def _frozen(params: dict) -> tuple:
-    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    return tuple(
+        sorted((k, tuple(v) if isinstance(v, list | tuple) else v) for k, v in params.items())
+    )
 
 
 def _whole_period_counts(name: str, params: dict, query_tags: dict, scope: Scope) -> pd.DataFrame:
@@ -245,13 +274,13 @@ def _whole_period_series(
     never_hidden = [m for m, d in metrics_definitions.load().items() if not d.suppressible]
     points = []
     for window in windows:
-        if periods.is_whole_period(window.from_on, window.to_on):
+        if periods.is_whole_period(window.date_from, window.date_to):
             frame = _suppressed_metrics(
-                window.as_of, window.from_on, window.to_on, academies, database_stamp()
+                window.as_of, window.date_from, window.date_to, academies, database_stamp()
             )
         else:  # a term to date: staff and policy figures only, which are never hidden
             frame = _metrics(
-                window.as_of, window.from_on, window.to_on, academies, database_stamp()
+                window.as_of, window.date_from, window.date_to, academies, database_stamp()
             )
             frame = frame[frame["metric"].isin(never_hidden)].assign(suppressed=False)
         points.append(frame.assign(as_of_on=window.as_of))
@@ -292,6 +321,29 @@ def drill_down(name: str, filters: Filters, academies: Iterable[str]) -> pd.Data
 
 
 POLICY_LISTS = ("policy_reviews_due_list", "required_policies_missing_list")
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _needs_attention(window, record_academies, register_academies, rules, stamp):
+    from safeguarding import attention
+
+    with cursor() as cur:
+        return attention.needs_attention(cur, window, record_academies, register_academies)
+
+
+def needs_attention(window: Window, academies: Iterable[str]) -> pd.DataFrame:
+    """The weekly meeting's action list (safeguarding/attention.py) for the academies in view:
+    record items only for academies whose records the viewer may see, policy and data items
+    for the academies whose figures they see."""
+    scope = current_scope()
+    academies = tuple(academies)
+    return _needs_attention(
+        window,
+        tuple(a for a in academies if a in scope.detail_academies),
+        tuple(a for a in academies if a in scope.aggregate_academies),
+        _frozen(_standards()),
+        database_stamp(),
+    ).copy()
 
 
 @st.cache_resource(max_entries=4, show_spinner="Upgrading the database to this version…")

@@ -13,6 +13,7 @@ import streamlit as st
 
 from safeguarding import clock, periods
 from safeguarding.calendar import Term, academic_terms, load_term_overrides
+from safeguarding.window import Window
 
 WINDOWS = {
     "last_12_months": "Last 12 months",
@@ -34,6 +35,11 @@ class Filters:
     @property
     def as_of_last_week(self) -> dt.date:
         return self.as_of - dt.timedelta(days=7)
+
+    @property
+    def window(self) -> Window:
+        """The window every query of the page is computed for."""
+        return Window(self.as_of, self.date_from, self.date_to)
 
 
 def _terms_around(as_of: dt.date) -> list[Term]:

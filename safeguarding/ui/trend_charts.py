@@ -100,7 +100,7 @@ def points(series: pd.DataFrame, periods: list[Period], metric_id: str, code: st
         {
             "label": [p.label for p in periods],
             "as_of_on": [p.window.as_of for p in periods],
-            "from_on": [p.window.from_on for p in periods],
+            "from_on": [p.window.date_from for p in periods],
             "is_partial": [p.is_partial for p in periods],
         }
     )
