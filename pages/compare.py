@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from safeguarding.codes import TRUST
 from safeguarding.ui import compare_charts, components, data, session
 
 ctx = session.context()
@@ -61,7 +62,7 @@ st.caption(
     "It puts a 1,600-pupil secondary and a 150-pupil primary on the same scale; it does not "
     "say whether more concerns is better or worse (a culture of reporting raises it)."
 )
-if rates.loc[rates["academy_code"] != "TRUST", "rate_per_100"].notna().any():
+if rates.loc[rates["academy_code"] != TRUST, "rate_per_100"].notna().any():
     components.chart(
         compare_charts.rates_chart(rates, rate_metric, labels[rate_metric], when),
         key="compare_rates",

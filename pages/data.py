@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from safeguarding import standards
+from safeguarding.codes import TRUST
 from safeguarding.contract import DATASETS
 from safeguarding.policy_import import uploads as policy_uploads
 from safeguarding.ui import components, data, session, uploads
@@ -134,7 +135,7 @@ if policy_choices and st.toggle(
     policy_academy = st.selectbox(
         "Whose policy",
         policy_choices,
-        format_func=lambda c: "Trust-wide" if c == "TRUST" else f"{names[c]} ({c})",
+        format_func=lambda c: "Trust-wide" if c == TRUST else f"{names[c]} ({c})",
         key="policy_academy",
     )
     if st.button("Import these documents", icon=":material/description:", key="policy_import"):

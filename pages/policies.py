@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from safeguarding import standards
+from safeguarding.codes import TRUST
 from safeguarding.policy_import import flags as policy_flags
 from safeguarding.ui import components, data, session
 from safeguarding.ui import policy_charts as pc
@@ -30,7 +31,7 @@ values = data.metric_values(filters, codes)
 register = data.query("dashboard/policy_register", filters.window, academy_codes=codes)
 matrix = data.query("dashboard/policy_required_matrix", filters.window, academy_codes=codes)
 
-trust = values[values["academy_code"] == "TRUST"].set_index("metric")["value"]
+trust = values[values["academy_code"] == TRUST].set_index("metric")["value"]
 headline = st.columns(3)
 for column, metric_id in zip(
     headline, ("policies_overdue", "policies_due_soon", "required_policies_missing"), strict=True

@@ -194,7 +194,7 @@ else:
         "dashboard/referral_decision_shares", window, academy_codes=codes, agency=agency
     ).iloc[0]
     for column, (label, value, detail) in zip(
-        st.columns(3), charts.decision_shares(shares, decisions), strict=True
+        st.columns(3), charts.decision_shares(shares, decisions, data.percentage), strict=True
     ):
         column.metric(label, value, delta=detail, delta_color="off", delta_arrow="off", border=True)
     who = "children's social care" if agency != "all" else "all agencies"

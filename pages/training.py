@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from safeguarding import standards
+from safeguarding.codes import TRUST
 from safeguarding.ui import components, data, session
 from safeguarding.ui import training_charts as tc
 
@@ -25,7 +26,7 @@ rules = standards.load()
 names = {code: ctx.academy_name(code) for code in ctx.academy_codes}
 codes = list(ctx.academy_codes)
 values = data.metric_values(filters, codes)
-trust = values[values["academy_code"] == "TRUST"].set_index("metric")
+trust = values[values["academy_code"] == TRUST].set_index("metric")
 
 for column, metric_id in zip(st.columns(len(tc.HEADLINE)), tc.HEADLINE, strict=True):
     label, figure, counted = tc.trust_headline(values, metric_id, filters.as_of)
@@ -36,7 +37,7 @@ for column, metric_id in zip(st.columns(len(tc.HEADLINE)), tc.HEADLINE, strict=T
 st.subheader("Safeguarding training in date, by academy and role")
 components.help_popover("safeguarding_training_in_date_pct", "governor_training_in_date_pct")
 by_role = data.query("dashboard/training_in_date_by_role", filters.window, academy_codes=codes)
-trust_cells = by_role[by_role["academy_code"] == "TRUST"]
+trust_cells = by_role[by_role["academy_code"] == TRUST]
 if trust_cells["people_judged"].sum() == 0:
     components.empty_state("staff or governors in post")
 else:

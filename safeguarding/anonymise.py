@@ -33,6 +33,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from safeguarding.codes import TRUST
 from safeguarding.contract import CONTRACT, DATASETS, normalise_label
 from safeguarding.exports import neutralise
 from safeguarding.ingest import identifiers
@@ -174,7 +175,7 @@ def load_mapping(path: Path) -> Mapping:
             f"is still the example's {PLACEHOLDER_ACADEMY}",
             "set it to your academy's code as the trust gave it to you (e.g. OAK).",
         )
-    if not _ACADEMY_CODE.fullmatch(academy) or academy == "TRUST":
+    if not _ACADEMY_CODE.fullmatch(academy) or academy == TRUST:
         raise bad(
             "academy_code",
             "is missing or not 2 to 10 letters and digits",

@@ -45,13 +45,13 @@ from safeguarding import (
     suppressed_views,
 )
 from safeguarding import standards as standards_module
+from safeguarding.codes import TRUST
 from safeguarding.exports import neutralise
 from safeguarding.metrics_definitions import MetricDefinition
 from safeguarding.standards import Standards
 
 ROLES = ("trust_lead", "governor", "local_governor")
 SUPPRESSED_ROLES = ("governor", "local_governor")
-TRUST = metrics.TRUST
 
 # The area sheets, by the query that computes each metric (every metric lands in one).
 AREAS = (

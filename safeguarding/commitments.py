@@ -24,13 +24,13 @@ from typing import Any
 import pandas as pd
 
 from safeguarding import calendar, metrics_definitions
+from safeguarding.codes import TRUST
 from safeguarding.contract import ENUMS
 from safeguarding.paths import PROJECT_ROOT, config_dir
 from safeguarding.window import Window
 
 SHIPPED_DIR = PROJECT_ROOT / "config" / "commitments"
 RAG_ORDER = {"red": 0, "amber": 1, "green": 2, None: 3}
-SUPPRESSED = "c"
 POLICY_KEYS = {"title", "organisation", "policy_type", "document"}
 COMMITMENT_KEYS = {"id", "clause", "heading", "promise", "text", "metrics", "policy_review"}
 # A change smaller than this between two terms is "steady" (percentage points, hours, counts).
@@ -275,7 +275,7 @@ def term_periods(terms: list[Window], as_of: dt.date, limit: int | None = 6) -> 
 
 
 def trend_points(
-    series: pd.DataFrame, periods: list[Period], metric_id: str, code: str = "TRUST"
+    series: pd.DataFrame, periods: list[Period], metric_id: str, code: str = TRUST
 ) -> pd.DataFrame:
     """One row per period for a metric and an academy (or TRUST): label, as_of_on, value
     (a number, "c" or None), is_partial."""
@@ -315,7 +315,7 @@ def scorecard(
     values: pd.DataFrame,
     series: pd.DataFrame | None = None,
     periods: list[Period] | None = None,
-    code: str = "TRUST",
+    code: str = TRUST,
     definitions: dict[str, metrics_definitions.MetricDefinition] | None = None,
 ) -> pd.DataFrame:
     """One row per commitment and metric: the clause, the figure for `code` (TRUST by

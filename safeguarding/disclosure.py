@@ -33,9 +33,8 @@ import pandas as pd
 
 from safeguarding import metrics_definitions
 from safeguarding import standards as standards_module
+from safeguarding.codes import SUPPRESSED, TRUST
 
-SUPPRESSED = "c"
-TRUST = "TRUST"
 FIGURE_COLUMNS = ("value", "numerator", "denominator")
 
 
@@ -205,7 +204,7 @@ def suppress_long_counts(
     count_columns: Sequence[str],
     across: str | None = None,
     label_column: str | None = None,
-    total_label: str = "TRUST",
+    total_label: str = TRUST,
     limit: int | None = None,
 ) -> pd.DataFrame:
     """A long table of counts about children (one row per cell), as governors see it.

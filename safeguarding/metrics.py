@@ -22,11 +22,11 @@ import pandas as pd
 
 from safeguarding import metrics_definitions, sql
 from safeguarding import standards as standards_module
+from safeguarding.codes import TRUST
 from safeguarding.standards import Standards
 from safeguarding.window import ScopeError, Window
 from safeguarding.window import bind as bind_windows
 
-TRUST = "TRUST"
 RESULT_COLUMNS = ["academy_code", "metric", "value", "numerator", "denominator"]
 
 # The record lists behind the figures, in queries/metrics/<name>.sql.
@@ -135,6 +135,19 @@ def drill_down(
         raise ScopeError(f"No drill-down list named {name!r}; choose one of {DRILL_DOWNS}.")
     window = Window.ending(as_of, date_from, date_to)
     return _run(con, f"metrics/{name}", query_parameters(con, [window], academies, standards))
+
+
+def run_named(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    window: Window,
+    academies: Iterable[str] | None = None,
+    standards: Standards | None = None,
+    **extra: Any,
+) -> pd.DataFrame:
+    """Any named query of queries/ (a list, a page's query) for one window, with what
+    `query_parameters` binds and the query's own `extra` parameters."""
+    return _run(con, name, {**query_parameters(con, [window], academies, standards), **extra})
 
 
 def query_parameters(

@@ -18,8 +18,7 @@ import duckdb
 import pandas as pd
 
 from safeguarding import disclosure, metrics, periods
-
-TRUST = metrics.TRUST
+from safeguarding.codes import TRUST
 
 
 class WholePeriodsOnly(PermissionError):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from safeguarding.codes import TRUST
 from safeguarding.contract import CONTRACT, DATASETS
 from safeguarding.paths import PROJECT_ROOT
 
@@ -157,7 +158,7 @@ EXAMPLE_ROWS: dict[str, list[dict[str, str]]] = {
             "published_on_website": "true",
         },
         {
-            "academy_code": "TRUST",
+            "academy_code": TRUST,
             "policy_title": "Trust Whistleblowing Policy",
             "policy_type": "whistleblowing",
             "last_reviewed_on": "2024-12-10",

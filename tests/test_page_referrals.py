@@ -13,7 +13,8 @@ from conftest import TODAY
 from page_helpers import academy_names as names_of_academies
 from page_helpers import chart, metric_frame, open_as
 
-from safeguarding import database, metrics, sql
+from safeguarding import database, metrics
+from safeguarding.window import Window
 
 SECTIONS = [
     "How long feedback from children's social care takes",
@@ -225,7 +226,6 @@ def test_feedback_days_buckets_and_status(trust, db):
         "date_from": dt.date(2025, 5, 1),
         "date_to": dt.date(2025, 5, 31),
         "academy_codes": ["OAK", "ELM"],
-        "csc_feedback_target_days": 1,
     }
     frame = _run(db, "dashboard/referral_csc_feedback_days", params)
     got = {
@@ -266,9 +266,11 @@ def test_feedback_days_buckets_and_status(trust, db):
 
 
 def _run(db, name: str, params: dict):
-    text = sql.load(name)
-    with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute(text, sql.params_for(text, params)).df()
+    params = dict(params)
+    window = Window(params.pop("as_of"), params.pop("date_from"), params.pop("date_to"))
+    academies = params.pop("academy_codes")
+    with database.reader(db) as con:
+        return metrics.run_named(con, name, window, academies, **params)
 
 
 # --- other roles (demo mode's role preview) -------------------------------------------------------

@@ -5,7 +5,8 @@
 -- numerators and denominators add up to the metric's for the whole window.
 -- Columns: referred_month_on (first day of the month), academy_code,
 --   due_referrals (deadline on or before the as-of date: the denominator),
---   on_time_referrals (of those, feedback on or before the deadline day: the numerator).
+--   on_time_referrals (of those, feedback on or before the deadline day: the numerator),
+--   on_time_pct (percent_1dp of the two, as the metric rounds).
 -- Rows only for months and academies with a referral.
 -- Parameters: $windows (one), $academy_codes, $standards.
 -- Suppress: due_referrals, on_time_referrals
@@ -23,7 +24,7 @@ with referred as (
 ),
 
 -- Grouping sets give each academy's months and the TRUST months from the same referrals.
-final as (
+counted as (
     select
         referred_month_on,
         coalesce(academy_code, 'TRUST') as academy_code,
@@ -31,6 +32,11 @@ final as (
         count(*) filter (where is_feedback_on_time) as on_time_referrals
     from referred
     group by grouping sets ((referred_month_on, academy_code), (referred_month_on))
+),
+
+final as (
+    select *, percent_1dp(on_time_referrals, due_referrals) as on_time_pct
+    from counted
 )
 
 select * from final

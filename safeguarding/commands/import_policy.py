@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from safeguarding import cli, database
+from safeguarding.codes import TRUST
 from safeguarding.policy_import import SUPPORTED, import_documents
 from safeguarding.policy_import.report import as_json, format_result
 
@@ -26,7 +27,7 @@ def register(commands) -> None:
     parser.add_argument(
         "--academy",
         metavar="CODE|TRUST",
-        default="TRUST",
+        default=TRUST,
         help="the academy whose policy this is, or TRUST for a trust-wide policy (default)",
     )
     parser.add_argument(

@@ -15,9 +15,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from safeguarding import metrics, sql
+from safeguarding import metrics
 from safeguarding import standards as standards_module
 from safeguarding.standards import Standards
+from safeguarding.window import Window
 
 QUERY = "dashboard/policy_flags"
 COLUMNS = ["academy_code", "policy_title", "flag", "flag_label", "detail", "file_name"]
@@ -41,11 +42,9 @@ def policy_flags(
     rules: Standards | None = None,
 ) -> pd.DataFrame:
     """Every flag for the academies given (all when None) and the trust-wide policies."""
-    if academies is None:
-        academies = metrics.academy_codes(con)
-    text = sql.load(QUERY)
-    parameters = {"as_of": as_of, "academy_codes": list(academies), **flag_parameters(rules)}
-    return con.execute(text, sql.params_for(text, parameters)).df()
+    return metrics.run_named(
+        con, QUERY, Window.ending(as_of), academies, rules, **flag_parameters(rules)
+    )
 
 
 def flags_table(flags: pd.DataFrame, academy_name) -> pd.DataFrame:

@@ -18,13 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from safeguarding import clock, database, sql
+from safeguarding.codes import TRUST
 from safeguarding.contract import normalise_label
 from safeguarding.ingest.aliases import load_aliases
 from safeguarding.policy_import.dates import DateSpan
 from safeguarding.policy_import.extract import FIELD_NAMES, PolicyExtract, extract
 from safeguarding.policy_import.reading import UnreadableDocument, read_document
-
-TRUST = "TRUST"
 
 
 @dataclass(frozen=True)

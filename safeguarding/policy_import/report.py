@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from safeguarding.codes import TRUST
 from safeguarding.policy_import.dates import DateSpan
 from safeguarding.policy_import.extract import FIELD_NAMES, Found, PolicyExtract
 from safeguarding.policy_import.importer import ImportResult
@@ -43,7 +44,7 @@ def headline(result: ImportResult) -> str:
     if result.status == "refused":
         return result.message or f"{result.file_name}: refused."
     found = result.extract
-    where = "trust-wide" if result.academy_code == "TRUST" else result.academy_code
+    where = "trust-wide" if result.academy_code == TRUST else result.academy_code
     if result.status == "read":
         return f"{result.file_name}: read (nothing stored): “{found.title}”."
     if result.status == "unchanged":

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from safeguarding import metrics_definitions
+from safeguarding.codes import SUPPRESSED, TRUST
 from safeguarding.commitments import (
     PolicyCommitments,
     format_figure,
@@ -21,7 +22,6 @@ from safeguarding.scope import Scope
 from safeguarding.ui import charts
 from safeguarding.ui.charts import PALETTE, RAG_COLOURS, RAG_LABELS, TRUST_COLOUR, styled
 
-TRUST = "TRUST"
 TREND_MARKS = {
     "improving": "↑ improving",
     "worsening": "↓ worsening",
@@ -69,7 +69,7 @@ def scorecard_figure(card: pd.DataFrame, who: str, as_of_text: str) -> go.Figure
     texts = [
         f"{format_figure(v, '%')} · {RAG_LABELS[r].lower()}"
         if is_number(v)
-        else ("hidden (c)" if v == "c" else "no figure")
+        else ("hidden (c)" if v == SUPPRESSED else "no figure")
         for v, r in zip(rows["value"], rows["rag"], strict=True)
     ]
     figure = go.Figure()

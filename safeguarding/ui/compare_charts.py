@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from safeguarding import funnel
+from safeguarding.codes import SUPPRESSED
 from safeguarding.metrics import TRUST
 from safeguarding.ui import charts
 from safeguarding.ui.charts import PALETTE, TRUST_COLOUR, styled
@@ -22,7 +23,6 @@ RATE_METRICS = ("concerns_logged", "cse_concerns_logged", "referrals_made")
 FUNNEL_METRICS = ("csc_feedback_on_time_pct", "dsl_review_on_time_pct")
 
 NO_ROLL = "no roll figure"
-SUPPRESSED = "c"  # a count about children of 1 to 5, hidden from governor views (product.md §5)
 
 # What the numerator and denominator of each funnel metric count, for axes and hover text.
 FUNNEL_UNITS = {

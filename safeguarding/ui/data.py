@@ -323,6 +323,16 @@ def drill_down(name: str, filters: Filters, academies: Iterable[str]) -> pd.Data
 POLICY_LISTS = ("policy_reviews_due_list", "required_policies_missing_list")
 
 
+def percentage(numerator: int, denominator: int) -> float | None:
+    """A percentage of figures a page holds, rounded by the database's one rule (percent_1dp)."""
+    value = _query(
+        "dashboard/percentage",
+        _frozen({"numerator": numerator, "denominator": denominator}),
+        database_stamp(),
+    )["value"].iloc[0]
+    return None if pd.isna(value) else float(value)
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def _needs_attention(window, record_academies, register_academies, rules, stamp):
     from safeguarding import attention

@@ -10,16 +10,16 @@ the hidden one away), and a percentage only when its numerator and denominator a
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from safeguarding.codes import SUPPRESSED, TRUST
 from safeguarding.ui import charts, components
 from safeguarding.ui.charts import PALETTE, RAG_COLOURS, RAG_LABELS, TRUST_COLOUR, styled
 
-TRUST = "TRUST"
-SUPPRESSED = "c"
 HIDDEN_TEXT = "c (1 to 5, not shown)"
 HIDDEN_COLOUR = "#555555"
 
@@ -68,15 +68,6 @@ def number(value: Any) -> float | None:
         return None
     value = float(value)
     return None if math.isnan(value) else value
-
-
-def percent(numerator: Any, denominator: Any) -> float | None:
-    """product.md §4 percentage: 100 × n / d to 1 dp, half away from zero; None when d is 0 or
-    either figure is missing or hidden."""
-    n, d = number(numerator), number(denominator)
-    if n is None or not d:
-        return None
-    return ((2000 * int(n) + int(d)) // (2 * int(d))) / 10
 
 
 def count_text(value: Any) -> str:
@@ -324,14 +315,11 @@ def by_academy_figure(
 
 
 def on_time_by_month(months: pd.DataFrame) -> pd.DataFrame:
-    """The monthly query's rows with the percentage: columns referred_month_on, academy_code,
-    on_time_referrals, due_referrals (numbers or "c"), value (None where not computable)."""
-    return months.assign(
-        value=[
-            percent(n, d)
-            for n, d in zip(months["on_time_referrals"], months["due_referrals"], strict=True)
-        ]
-    )
+    """The monthly query's rows with the percentage it computed as `value`: columns
+    referred_month_on, academy_code, on_time_referrals, due_referrals, value (None where
+    nothing was due)."""
+    value = months["on_time_pct"].astype(object).where(months["on_time_pct"].notna(), None)
+    return months.drop(columns="on_time_pct").assign(value=value)
 
 
 @charts.cached_figure
@@ -505,7 +493,11 @@ def decisions_figure(decisions: pd.DataFrame, title: str) -> go.Figure:
     )
 
 
-def decision_shares(shares: pd.Series, decisions: pd.DataFrame) -> list[tuple[str, str, str]]:
+def decision_shares(
+    shares: pd.Series,
+    decisions: pd.DataFrame,
+    percent: Callable[[Any, Any], float | None],
+) -> list[tuple[str, str, str]]:
     """(label, percentage, "n of N") for the no-further-action and escalation shares.
 
     A share whose denominator is the sum of the chart's bars is hidden when any bar is hidden:
@@ -528,7 +520,7 @@ def decision_shares(shares: pd.Series, decisions: pd.DataFrame) -> list[tuple[st
         if (sums_bars and any_bar_hidden) or is_hidden(numerator) or is_hidden(denominator):
             result.append((label, SUPPRESSED, "not shown: small numbers"))
             continue
-        value = percent(numerator, denominator)
+        value = percent(int(number(numerator) or 0), int(number(denominator) or 0))
         result.append(
             (
                 label,

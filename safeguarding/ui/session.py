@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from safeguarding import database, identity
+from safeguarding.codes import TRUST
 from safeguarding.scope import ROLES, Scope
 from safeguarding.ui import data, navigation
 from safeguarding.ui.filters import Filters, sidebar_filters
@@ -48,7 +49,7 @@ class PageContext:
         names = dict(
             zip(self.academies["academy_code"], self.academies["academy_name"], strict=True)
         )
-        return names.get(code, "Trust" if code == "TRUST" else code)
+        return names.get(code, "Trust" if code == TRUST else code)
 
 
 def start() -> PageContext | None:

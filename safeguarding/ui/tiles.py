@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import streamlit as st
 
+from safeguarding.codes import TRUST
 from safeguarding.disclosure import SUPPRESSED as SUPPRESSED_MARK
 from safeguarding.ui import charts
 from safeguarding.ui.components import definitions, format_value, metric_help_text
@@ -28,7 +29,7 @@ HEADLINE_METRICS = (
 
 
 def trust_figures(values: pd.DataFrame) -> dict[str, dict]:
-    trust = values[values["academy_code"] == "TRUST"].set_index("metric")
+    trust = values[values["academy_code"] == TRUST].set_index("metric")
     return trust[["value", "numerator", "denominator"]].to_dict("index")
 
 

@@ -14,13 +14,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from safeguarding import commitments, control_limits
+from safeguarding.codes import SUPPRESSED
 from safeguarding.commitments import Period
 from safeguarding.metrics import Window, month_ends
 from safeguarding.scope import Scope
 from safeguarding.ui import charts, components
 from safeguarding.ui.charts import PALETTE, RAG_COLOURS, TRUST_COLOUR, styled
-
-TRUST = "TRUST"
 
 # The figures a board follows term by term; every one has a product.md §4 definition.
 HEADLINE_METRICS = (
@@ -38,7 +37,6 @@ HEADLINE_METRICS = (
 YEARS_BEFORE = 3
 SCHOOL_MONTHS = ["Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug"]
 OUTSIDE_COLOUR = RAG_COLOURS["red"]
-SUPPRESSED = "c"
 
 LIMIT_COLOUR = "#777777"
 
