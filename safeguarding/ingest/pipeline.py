@@ -210,11 +210,8 @@ def _create_session_objects(con: duckdb.DuckDBPyConnection, aliases: Aliases) ->
     )
     con.register("enum_labels_source", labels)
     con.register("policy_type_patterns_source", patterns)
-    con.execute("create or replace temp table enum_labels as select * from enum_labels_source")
-    con.execute(
-        "create or replace temp table policy_type_patterns as "
-        "select * from policy_type_patterns_source"
-    )
+    con.execute(sql.load("load/enum_labels"))
+    con.execute(sql.load("load/policy_type_patterns"))
     con.unregister("enum_labels_source")
     con.unregister("policy_type_patterns_source")
 
@@ -288,7 +285,7 @@ class _Batch:
                         self.con.execute(
                             sql.load("load/raw_upload_one_file"), {"file_no": ready.file_no}
                         )
-                        _stage(self.con, dataset, self.context, source="raw_upload_one_file")
+                        _stage(self.con, dataset, self.context, one_file=True)
                     except Exception as exc:
                         if _must_stop(exc):
                             raise
@@ -296,17 +293,17 @@ class _Batch:
                         continue
                 self._load_one(ready, dataset)
         finally:
-            _drop_temp_tables(self.con, _BATCH_TABLES)
+            self.con.execute(sql.load("load/drop_batch_tables"))
 
     def _load_one(self, ready: _Ready, dataset: str) -> None:
         con, context, result = self.con, self.context, ready.result
         ready.report(0.6, "checking")
-        con.execute("begin")
+        con.begin()
         try:
             con.execute(sql.load("load/staged_file"), {"file_no": ready.file_no})
             if ready.ragged:
                 _add_ragged_rows(con, ready.ragged)
-            ingest_id = con.execute("select nextval('ingest_id_seq')").fetchone()[0]
+            ingest_id = con.execute(sql.load("load/next_ingest_id")).fetchone()[0]
             academy = _load(con, result, dataset, ingest_id, context.academy)
             times_loaded = con.execute(
                 sql.load("load/previously_loaded"),
@@ -314,9 +311,9 @@ class _Batch:
             ).fetchone()[0]
             result.status = "unchanged" if times_loaded and result.rows_changed == 0 else "loaded"
             _log(con, result, ready.sha256, context, academy=academy, ingest_id=ingest_id)
-            con.execute("commit")
+            con.commit()
         except Exception as exc:
-            con.execute("rollback")
+            con.rollback()
             if _must_stop(exc):
                 raise
             self.refused_unexpectedly(ready, exc)
@@ -380,7 +377,7 @@ def _prepare(
                 "report this to the dashboard's maintainers with the file's name (not the file).",
             )
         )
-        _drop_temp_tables(con, _READ_TABLES)
+        con.execute(sql.load("load/drop_read_tables"))
         batch.flush()  # the files before this one are logged before it
         result.message = refusal.message(upload.name)
         result.rows_read = 0
@@ -404,25 +401,7 @@ def _prepare(
         batch.flush()  # its rows were not added; the files before it are logged before it
         batch.refused_unexpectedly(ready, exc)
     finally:
-        _drop_temp_tables(con, _READ_TABLES)
-
-
-_READ_TABLES = ("csv_upload", "csv_blank")
-# Per-file tables (staged, staged_ok, ragged_source) are replaced by the next file's and dropped
-# with the batch's.
-_BATCH_TABLES = (
-    "raw_upload",
-    "raw_upload_one_file",
-    "staged_batch",
-    "staged",
-    "staged_ok",
-    "ragged_source",
-)
-
-
-def _drop_temp_tables(con, tables) -> None:
-    for temp in tables:
-        con.execute(f"drop table if exists {temp}")
+        con.execute(sql.load("load/drop_read_tables"))
 
 
 def _read_in_database(
@@ -445,7 +424,7 @@ def _read_in_database(
     finally:
         csv_path.unlink(missing_ok=True)
     if lines_read != simple.data_lines:
-        _drop_temp_tables(con, _READ_TABLES)
+        con.execute(sql.load("load/drop_read_tables"))
         return None
     return _InDatabase(simple.headers, lines_read - blank_lines)
 
@@ -478,7 +457,7 @@ def _new_raw_upload(con, dataset: str) -> None:
     for column in CONTRACT[dataset].column_names:
         columns[column] = pa.array([], pa.string())
     con.register("raw_upload_source", pa.table(columns))
-    con.execute("create or replace temp table raw_upload as select * from raw_upload_source")
+    con.execute(sql.load("load/raw_upload"))
     con.unregister("raw_upload_source")
 
 
@@ -502,27 +481,22 @@ def _append_rows(
         else:
             arrays[column] = pa.array(by_position[position], pa.string())
     con.register("raw_upload_source", pa.table(arrays))
-    con.execute("insert into raw_upload by name select * from raw_upload_source")
+    con.execute(sql.load("load/raw_upload_rows"))
     con.unregister("raw_upload_source")
 
 
-def _stage(con, dataset: str, context: _Context, source: str = "raw_upload") -> None:
-    """staged_batch: the staging query over the batch's rows (raw_upload, or the one file's
-    rows in raw_upload_one_file, put in raw_upload's place)."""
-    staging = sql.load(f"staging/{dataset}")
+def _stage(con, dataset: str, context: _Context, one_file: bool = False) -> None:
+    """staged_batch: the staging query over the batch's rows (raw_upload), or over one file's
+    rows (raw_upload_one_file, put in raw_upload's place)."""
+    staging = sql.load(f"staging/{dataset}")  # one file per dataset of contract.DATASETS
     parameters = {"default_academy": context.academy, "ingest_date": context.today}
-    if source != "raw_upload":
-        con.execute("alter table raw_upload rename to raw_upload_batch")
-        con.execute(f"alter table {source} rename to raw_upload")
+    if one_file:
+        con.execute(sql.load("load/one_file_as_raw_upload"))
     try:
-        con.execute(
-            "create or replace temp table staged_batch as " + staging,
-            sql.params_for(staging, parameters),
-        )
+        con.execute(staging, sql.params_for(staging, parameters))
     finally:
-        if source != "raw_upload":
-            con.execute(f"alter table raw_upload rename to {source}")
-            con.execute("alter table raw_upload_batch rename to raw_upload")
+        if one_file:
+            con.execute(sql.load("load/batch_as_raw_upload"))
 
 
 def _add_ragged_rows(con, ragged: list[tuple[int, int, int]]) -> None:
@@ -534,14 +508,14 @@ def _add_ragged_rows(con, ragged: list[tuple[int, int, int]]) -> None:
         }
     )
     con.register("ragged_source_arrow", table)
-    con.execute("create or replace temp table ragged_source as select * from ragged_source_arrow")
+    con.execute(sql.load("load/ragged_source"))
     con.unregister("ragged_source_arrow")
     con.execute(sql.load("load/ragged_rows"))
 
 
 def _load(con, result: FileResult, dataset: str, ingest_id: int, academy: str | None) -> str | None:
     """Quarantine faulty rows, upsert the rest; returns the file's single academy, if any."""
-    con.execute("create or replace temp table staged_ok as " + sql.load("load/staged_ok"))
+    con.execute(sql.load("load/staged_ok"))
     con.execute(
         sql.load("load/quarantine"), {"ingest_id": ingest_id, "file_name": result.file_name}
     )
@@ -571,7 +545,7 @@ def _load(con, result: FileResult, dataset: str, ingest_id: int, academy: str | 
 
 def _log(con, result: FileResult, sha256: str, context: _Context, academy, ingest_id=None):
     if ingest_id is None:
-        ingest_id = con.execute("select nextval('ingest_id_seq')").fetchone()[0]
+        ingest_id = con.execute(sql.load("load/next_ingest_id")).fetchone()[0]
     con.execute(
         sql.load("load/ingest_log"),
         {
