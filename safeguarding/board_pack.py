@@ -39,6 +39,7 @@ from safeguarding import (
     calendar,
     clock,
     disclosure,
+    identity,
     metrics,
     metrics_definitions,
     periods,
@@ -48,10 +49,10 @@ from safeguarding import standards as standards_module
 from safeguarding.codes import TRUST
 from safeguarding.exports import neutralise
 from safeguarding.metrics_definitions import MetricDefinition
+from safeguarding.scope import Scope
 from safeguarding.standards import Standards
 
 ROLES = ("trust_lead", "governor", "local_governor")
-SUPPRESSED_ROLES = ("governor", "local_governor")
 
 # The area sheets, by the query that computes each metric (every metric lands in one).
 AREAS = (
@@ -134,15 +135,39 @@ class NothingToReport(RuntimeError):
 
 @dataclass(frozen=True)
 class _Audience:
-    role: str
-    academy: str | None  # the local governor's academy
-    academies: tuple[str, ...]  # the academies whose rows the pack shows
-    all_academies: tuple[str, ...]
+    """Whom a pack is for: their Scope (the one model of who sees what, safeguarding/scope.py)
+    and the names of the academies it shows."""
+
+    scope: Scope
     names: dict[str, str]  # academy code -> name, for the academies shown only
 
     @property
+    def role(self) -> str:
+        return self.scope.role
+
+    @property
+    def academies(self) -> tuple[str, ...]:
+        """The academies whose rows the pack shows."""
+        return self.scope.aggregate_academies
+
+    @property
+    def all_academies(self) -> tuple[str, ...]:
+        """The academies the TRUST row adds up: the whole trust, whoever reads the pack."""
+        return self.scope.trust_total_academies
+
+    @property
+    def academy(self) -> str | None:
+        """The local governor's academy."""
+        return self.academies[0] if self.role == "local_governor" else None
+
+    @property
     def suppressed(self) -> bool:
-        return self.role in SUPPRESSED_ROLES
+        return self.scope.suppress_small_numbers
+
+    @property
+    def sees_records(self) -> bool:
+        """Record lists (pseudonymous rows) only for a scope that may see every academy's."""
+        return set(self.scope.detail_academies) >= set(self.all_academies)
 
     @property
     def codes_shown(self) -> tuple[str, ...]:
@@ -180,16 +205,42 @@ def build_board_pack(
     trust_name: str | None = None,
     standards: Standards | None = None,
 ) -> bytes:
-    """The board pack for one audience as the bytes of an .xlsx file.
+    """The board pack for a role (and a local governor's academy), as the command line asks
+    for it: the bytes of an .xlsx file.
 
     Raises BoardPackError for a usage problem (unknown role, a local governor without an
     academy, an academy for another role, an unknown academy code, a window ending before it
     starts); NothingToReport for a database without academies; metrics.CalendarMissing and the
     config errors pass through.
     """
+    return board_pack_for(
+        con,
+        as_of,
+        pack_scope(con, role, academy),
+        date_from,
+        date_to,
+        trust_name=trust_name,
+        standards=standards,
+    )
+
+
+def board_pack_for(
+    con: duckdb.DuckDBPyConnection,
+    as_of: dt.date,
+    scope: Scope,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    *,
+    trust_name: str | None = None,
+    standards: Standards | None = None,
+) -> bytes:
+    """The board pack for a viewer's Scope (the dashboard passes the signed-in person's)."""
+    if scope.role not in ROLES:
+        raise BoardPackError(f"There is no board pack for the {scope.role} role.")
     standards = standards if standards is not None else standards_module.load()
     definitions = metrics_definitions.load()
-    audience = _audience(con, role, academy)
+    names = {c: n for c, n in metrics.academy_names(con).items() if c in scope.aggregate_academies}
+    audience = _Audience(scope, names)
     limit = standards.suppression_threshold
     if audience.suppressed:
         window = _whole_period_window(as_of, date_from, date_to)
@@ -229,7 +280,7 @@ def build_board_pack(
         limit,
     )
     _definitions_sheet(book.create_sheet("Definitions"), definitions, standards)
-    if audience.role == "trust_lead":
+    if audience.sees_records:
         for name, sheet_title in LIST_SHEETS.items():
             records = metrics.drill_down(
                 con, name, window.as_of, window.date_from, window.date_to, None, standards
@@ -244,7 +295,8 @@ def build_board_pack(
 # --- who sees what -----------------------------------------------------------------------------
 
 
-def _audience(con: duckdb.DuckDBPyConnection, role: str, academy: str | None) -> _Audience:
+def pack_scope(con: duckdb.DuckDBPyConnection, role: str, academy: str | None) -> Scope:
+    """The Scope of a pack asked for by role (and academy), checked as a usage problem."""
     if role not in ROLES:
         raise BoardPackError(f"Unknown role {role!r}: choose one of {', '.join(ROLES)}.")
     all_codes = tuple(metrics.academy_codes(con))
@@ -265,16 +317,14 @@ def _audience(con: duckdb.DuckDBPyConnection, role: str, academy: str | None) ->
                 f"Unknown academy code {academy!r}: it is not in the academies reference. "
                 "Check the code with the trust's data lead."
             )
-        shown: tuple[str, ...] = (code,)
     else:
         if academy:
             raise BoardPackError(
                 f"--academy is for a local governor's pack; the {role} pack covers every "
                 "academy. Leave out --academy, or use --role local_governor."
             )
-        code, shown = None, all_codes
-    names = {c: name for c, name in metrics.academy_names(con).items() if c in shown}
-    return _Audience(role, code, shown, all_codes, names)
+        code = None
+    return identity.scope_for(identity.User("", role, (code,) if code else ()), all_codes)
 
 
 def _for_audience(
@@ -447,7 +497,7 @@ def _cover(
         ("Trends", "the same figures term by term"),
         ("Definitions", "what each figure counts, its source, its targets; the standards"),
     ]
-    if audience.role == "trust_lead":
+    if audience.sees_records:
         contents += [(title, "records behind the figures") for title in LIST_SHEETS.values()]
     for title, what in contents:
         row += 1

@@ -137,6 +137,31 @@ def drill_down(
     return _run(con, f"metrics/{name}", query_parameters(con, [window], academies, standards))
 
 
+def bound(params: dict[str, Any], rules: dict[str, Any]) -> dict[str, Any]:
+    """What a named query may bind, given its own parameters (with the window's dates as
+    `as_of`, `date_from`, `date_to`) and the standards' query parameters: each standard by name
+    and as the `$standards` struct the models read, and `$windows` for that window (a
+    state-only query passes just an as-of date)."""
+    available = {**rules, "standards": rules, **params}
+    if "as_of" in params:
+        as_of = params["as_of"]
+        window = Window(as_of, params.get("date_from", as_of), params.get("date_to", as_of))
+        available["windows"] = bind_windows([window])
+    return available
+
+
+def execute(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    params: dict[str, Any],
+    standards: Standards | None = None,
+) -> pd.DataFrame:
+    """A named query with its own parameters and what `bound` adds."""
+    text = sql.load(name)
+    available = bound(params, _standards(standards).query_parameters())
+    return con.execute(text, sql.params_for(text, available)).df()
+
+
 def run_named(
     con: duckdb.DuckDBPyConnection,
     name: str,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -253,6 +254,21 @@ def test_keys_are_stable_from_one_day_to_the_next(trust):
     assert "referral:OAK:R-LATER:csc_feedback" in monday.index
     assert "concern:OAK:C-REVIEWED-LATER:dsl_review" not in monday.index
     assert friday.index.is_unique and monday.index.is_unique
+
+
+def test_the_documented_areas_are_the_areas_listed(trust):
+    """docs/product.md §4.1 names each area with the metric it counts against."""
+    text = (Path(__file__).resolve().parents[1] / "docs" / "product.md").read_text()
+    section = text.split("### 4.1 The needs-attention list")[1].split("\n#")[0]
+    documented = {
+        (cells[0], None if cells[1] == "–" else cells[1])
+        for line in section.splitlines()
+        if line.startswith("| ") and not line.startswith(("| area", "|---"))
+        for cells in [[c.strip() for c in line.strip("|").split("|")]]
+    }
+    items = _items(trust)
+    listed = set(zip(items["area"], items["metric"], strict=True))
+    assert listed == documented
 
 
 def test_attention_command_prints_the_same_list_as_json(trust, capsys):

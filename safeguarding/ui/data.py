@@ -23,7 +23,6 @@ from safeguarding import standards as standards_module
 from safeguarding.scope import Scope
 from safeguarding.ui.filters import Filters
 from safeguarding.window import Window
-from safeguarding.window import bind as bind_windows
 
 _SCOPE_KEY = "_scope"
 
@@ -76,23 +75,12 @@ def _query(name: str, params: tuple, stamp: tuple[int, int]) -> pd.DataFrame:
 def _cached_query(name: str, params: tuple, rules: tuple, stamp: tuple[int, int]) -> pd.DataFrame:
     text = sql.load(name)
     with cursor() as cur:
-        return cur.execute(text, sql.params_for(text, _bound(dict(params), dict(rules)))).df()
+        bound = metrics.bound(dict(params), dict(rules))
+        return cur.execute(text, sql.params_for(text, bound)).df()
 
 
 def _standards() -> dict:
     return standards_module.load().query_parameters()
-
-
-def _bound(params: dict, rules: dict) -> dict:
-    """What a query may bind besides its own parameters: the standards, each by name and as the
-    `$standards` struct the models read, and `$windows` for the window the parameters give (a
-    state-only query passes just an as-of date)."""
-    bound = {**rules, "standards": rules, **params}
-    if "as_of" in params:
-        as_of = params["as_of"]
-        window = Window(as_of, params.get("date_from", as_of), params.get("date_to", as_of))
-        bound["windows"] = bind_windows([window])
-    return bound
 
 
 def query(name: str, window: Window | None = None, **params) -> pd.DataFrame:
@@ -384,14 +372,11 @@ BOARD_PACK_ROLES = ("trust_lead", "governor", "local_governor")
 
 
 def board_pack_bytes(path: str, scope: Scope, filters: Filters) -> bytes:
-    """The board pack for a scope's role, read from the database file at `path`."""
-    from safeguarding.board_pack import build_board_pack
+    """The board pack for the viewer's scope, read from the database file at `path`."""
+    from safeguarding.board_pack import board_pack_for
 
-    academy = scope.aggregate_academies[0] if scope.role == "local_governor" else None
     with database.reader(path) as con:
-        return build_board_pack(
-            con, filters.as_of, scope.role, academy, filters.date_from, filters.date_to
-        )
+        return board_pack_for(con, filters.as_of, scope, filters.date_from, filters.date_to)
 
 
 def board_pack_maker(filters: Filters):
