@@ -28,6 +28,13 @@ run: $(VENV)/.installed-runtime $(DEMO_DB)
 demo: $(VENV)/.installed-runtime
 	$(PY) -m safeguarding demo --db $(DEMO_DB)
 
+# The large-trust benchmark (bench/README.md). It is not in the installed package, so it runs
+# from this folder: `make bench BENCH_OPTIONS="--repeat 3"` passes options.
+BENCH_OPTIONS ?=
+
+bench: $(VENV)/.installed-runtime
+	$(PY) -m bench $(BENCH_OPTIONS)
+
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from safeguarding import standards
+from safeguarding.codes import TRUST
 from safeguarding.ui import components, data, session, trend_charts
 from safeguarding.ui import referral_charts as charts
 
@@ -43,7 +44,7 @@ in_force = standards.load()
 target_days = in_force.csc_feedback_target_days
 day_word = "working day" if target_days == 1 else "working days"
 values = data.metric_values(filters, ctx.academy_codes)
-trust = values[values["academy_code"] == charts.TRUST].set_index("metric")
+trust = values[values["academy_code"] == TRUST].set_index("metric")
 window = filters.window
 codes = list(ctx.academy_codes)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from safeguarding.codes import TRUST
 from safeguarding.ui import components, data, session
 from safeguarding.ui import trend_charts as charts
 
@@ -54,11 +55,11 @@ total_label = charts.trust_label(ctx.scope, ctx.academy_codes, filtered, ctx.aca
 who_code = right.selectbox(
     "Figures for",
     # With one academy in view its figures are the total: no second entry for it.
-    [charts.TRUST, *[c for c in ctx.academy_codes if ctx.academy_name(c) != total_label]],
-    format_func=lambda c: total_label if c == charts.TRUST else ctx.academy_name(c),
+    [TRUST, *[c for c in ctx.academy_codes if ctx.academy_name(c) != total_label]],
+    format_func=lambda c: total_label if c == TRUST else ctx.academy_name(c),
     key="trends_who",
 )
-who = total_label if who_code == charts.TRUST else ctx.academy_name(who_code)
+who = total_label if who_code == TRUST else ctx.academy_name(who_code)
 
 if period_kind == "term":
     periods = charts.term_periods(
@@ -85,7 +86,7 @@ for metric_id in charts.HEADLINE_METRICS:
     if frame["value"].notna().any():
         components.chart(
             charts.control_chart_figure(
-                frame, metric_id, who, period_kind, is_trust=who_code == charts.TRUST
+                frame, metric_id, who, period_kind, is_trust=who_code == TRUST
             ),
             key=f"trends_{metric_id}",
         )

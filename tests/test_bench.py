@@ -5,20 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 
 import pytest
 
-from safeguarding import bench
-from safeguarding.cli import main
+from bench import benchmark
+from bench.command import main
+from safeguarding.paths import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")
 def tiny_bench(tmp_path_factory):
     work = tmp_path_factory.mktemp("bench")
-    options = bench.BenchOptions(
+    options = benchmark.BenchOptions(
         academies=3, years=1, today=dt.date(2026, 11, 28), work_dir=work, warm_runs=1
     )
-    result = bench.run(options, echo=lambda *_: None)
+    result = benchmark.run(options, echo=lambda *_: None)
     return options, result
 
 
@@ -40,10 +43,10 @@ def test_the_json_file_holds_every_figure(tiny_bench):
     ):
         assert written["metrics"][key] > 0
     assert written["metrics_command"]["seconds"] > 0
-    assert set(written["pages"]) == set(bench.PAGES)
+    assert set(written["pages"]) == set(benchmark.PAGES)
     for figures in written["pages"].values():
         assert figures["cold_seconds"] > 0 and figures["warm_seconds"] > 0
-    assert set(written["targets"]) == set(bench.TARGETS)
+    assert set(written["targets"]) == set(benchmark.TARGETS)
     assert written["peak_rss_mb"]["max"] > 0
 
 
@@ -61,22 +64,36 @@ def test_the_ingest_and_the_baseline_read_the_same_rows(tiny_bench):
 
 def test_the_table_names_every_page_and_target(tiny_bench):
     _, result = tiny_bench
-    text = bench.table(result)
-    for page in bench.PAGES:
+    text = benchmark.table(result)
+    for page in benchmark.PAGES:
         assert page in text
-    for name in bench.TARGETS:
+    for name in benchmark.TARGETS:
         assert name in text
 
 
 def test_the_command_reuses_the_exports(tiny_bench, capsys, monkeypatch):
     options, _ = tiny_bench
     calls = []
-    monkeypatch.setattr(bench, "run", lambda opts, echo=print: calls.append(opts) or {})
-    monkeypatch.setattr(bench, "table", lambda result: "table")
+    monkeypatch.setattr(benchmark, "run", lambda opts, echo=print: calls.append(opts) or {})
+    monkeypatch.setattr(benchmark, "table", lambda result: "table")
     other = str(options.work_dir / "other.json")
     arguments = ["--academies", "3", "--years", "1", "--work", str(options.work_dir)]
-    code = main(["bench", *arguments, "--warm-runs", "1", "--json", other])
+    code = main([*arguments, "--warm-runs", "1", "--json", other])
     assert code == 0
     [passed] = calls
     assert passed.academies == 3 and passed.work_dir == options.work_dir
     assert passed.result_path == options.work_dir / "other.json"
+
+
+def test_python_m_bench_is_the_command():
+    # As the README and `make bench` run it: from the repository's folder, not installed.
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--help"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    for option in ("--academies", "--years", "--repeat", "--work", "--json", "--regenerate"):
+        assert option in done.stdout

@@ -21,6 +21,7 @@ import pytest
 
 from safeguarding import demo, standards
 from safeguarding.contract import CONTRACT, ENUMS, normalise_label
+from safeguarding.demo import writing
 from safeguarding.paths import PROJECT_ROOT
 
 TODAY = dt.date(2026, 3, 18)  # a Wednesday in the spring term
@@ -637,7 +638,7 @@ def test_every_fault_is_planted_even_in_a_one_academy_trust(tmp_path):
 
 
 def test_big_files_fall_back_from_xlsx_to_csv(tmp_path, monkeypatch):
-    monkeypatch.setattr(demo, "XLSX_MAX_ROWS", 10)
+    monkeypatch.setattr(writing, "XLSX_MAX_ROWS", 10)
     result = demo.generate_demo(tmp_path, demo.DemoOptions(academies=5, years=1, today=TODAY))
     assert all(path.suffix == ".csv" for path in result.files)
     assert {f.file for f in result.faults} <= {p.name for p in result.files}

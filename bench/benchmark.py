@@ -1,6 +1,6 @@
 """Benchmark at the scale of the largest trusts (product.md §7), in one run.
 
-    safeguarding bench [--academies 100 --years 5] [--work data/large] [--json PATH]
+    python -m bench [--academies 100 --years 5] [--work data/large] [--json PATH]
 
 Writes the demo generator's exports for the trust (or reuses them), then measures:
 
@@ -20,7 +20,7 @@ Writes the demo generator's exports for the trust (or reuses them), then measure
   median of several reruns of the same session);
 - the peak resident memory of each of those processes.
 
-Each measurement runs in its own process (`python -m safeguarding.bench WORKER ...`), so peak
+Each measurement runs in its own process (`python -m bench.benchmark WORKER ...`), so peak
 memory is per step and no cache survives from one step to the next. Timings are wall-clock
 seconds: on a shared machine, compare figures within one run and repeat it.
 """
@@ -360,7 +360,7 @@ def _exports(options: BenchOptions, echo) -> tuple[list[Path], dict[str, Any]]:
 
 def _worker(name: str, arguments: dict[str, Any]) -> dict[str, Any]:
     completed = subprocess.run(
-        [sys.executable, "-m", "safeguarding.bench", name, json.dumps(arguments)],
+        [sys.executable, "-m", "bench.benchmark", name, json.dumps(arguments)],
         cwd=PROJECT_ROOT,
         env=_worker_env(arguments.get("db")),
         capture_output=True,
@@ -528,7 +528,7 @@ def _worker_metrics(arguments: dict[str, Any]) -> dict[str, Any]:
         terms = [
             w
             for w in metrics.term_windows(con, as_of - dt.timedelta(days=366 * 6), as_of)
-            if w.to_on <= as_of
+            if w.date_to <= as_of
         ][-TREND_TERMS:]
         trend = _cold_and_warm(lambda: metrics.series(con, terms), runs)
     return {
@@ -626,8 +626,8 @@ def _pair(figures: dict[str, Any], prefix: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m safeguarding.bench WORKER JSON`: one measurement in this process."""
-    parser = argparse.ArgumentParser(prog="python -m safeguarding.bench")
+    """`python -m bench.benchmark WORKER JSON`: one measurement in this process."""
+    parser = argparse.ArgumentParser(prog="python -m bench.benchmark")
     parser.add_argument("worker", choices=sorted(WORKERS))
     parser.add_argument("arguments")
     args = parser.parse_args(argv)

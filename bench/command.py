@@ -1,5 +1,6 @@
-"""`safeguarding bench`: measure ingest, metrics and pages at the scale of the largest trusts
-(product.md §7) and write the figures as JSON. See safeguarding/bench.py for what is measured."""
+"""`python -m bench [options]`: measure ingest, metrics and pages at the scale of the largest
+trusts (product.md §7) and write the figures as JSON. See bench/benchmark.py for what is
+measured."""
 
 from __future__ import annotations
 
@@ -7,13 +8,13 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from safeguarding import bench, cli
+from bench import benchmark
+from safeguarding import cli
 
 
-def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "bench",
-        help="benchmark ingest, metrics and pages on a large synthetic trust",
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
         description=(
             "Write (or reuse) the demo exports of a large trust, then time DuckDB reading the "
             "files bare, the full ingest, the metrics command, a 15-term trend series and every "
@@ -26,13 +27,13 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--today",
         type=dt.date.fromisoformat,
-        default=bench.DEFAULT_TODAY,
-        help=f"the exports' date and the as-of date (default {bench.DEFAULT_TODAY})",
+        default=benchmark.DEFAULT_TODAY,
+        help=f"the exports' date and the as-of date (default {benchmark.DEFAULT_TODAY})",
     )
     parser.add_argument(
         "--work",
         type=Path,
-        default=bench.DEFAULT_WORK_DIR,
+        default=benchmark.DEFAULT_WORK_DIR,
         help="folder for the exports, the databases and the JSON (default data/large)",
     )
     parser.add_argument("--json", type=Path, help="where to write the figures (WORK/bench.json)")
@@ -48,11 +49,12 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--regenerate", action="store_true", help="write the exports anew even if present"
     )
-    parser.set_defaults(run=run)
+    return parser
 
 
-def run(args: argparse.Namespace) -> int:
-    options = bench.BenchOptions(
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    options = benchmark.BenchOptions(
         academies=args.academies,
         years=args.years,
         seed=args.seed,
@@ -63,8 +65,8 @@ def run(args: argparse.Namespace) -> int:
         repeat=args.repeat,
         regenerate=args.regenerate,
     )
-    result = bench.run(options)
+    result = benchmark.run(options)
     print()
-    print(bench.table(result))
+    print(benchmark.table(result))
     print(f"\nWrote {options.result_path} ({result.get('bench_seconds', 0):.0f} s in all).")
     return cli.EXIT_OK
