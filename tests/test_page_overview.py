@@ -55,3 +55,31 @@ def test_overview_with_an_as_of_date_before_any_data_says_so(page):
     app = page("pages/overview.py", as_of="2015-01-01")
     assert not app.exception
     assert any("Nothing needs attention" in s.value for s in app.success) or app.dataframe
+
+
+def test_the_tiles_and_the_list_on_screen_agree(page, demo_db):
+    """The counts on the tiles are the numbers of rows of their kind in the list below them,
+    and a percentage's shortfall is the number of its rows (one rule, one model)."""
+    app = page("pages/overview.py")
+    assert not app.exception
+    [table] = app.dataframe
+    rows = table.value.groupby("area").size()
+    labels = {metric_id: d.label for metric_id, d in metrics_definitions.load().items()}
+    shown = {m.label: m.value for m in app.metric}
+    for metric_id, area in (
+        ("csc_feedback_overdue", "Feedback from children's social care overdue"),
+        ("training_expiring_30d", "Staff training expiring within 30 days"),
+        ("policies_overdue", "Policy review overdue"),
+        ("required_policies_missing", "Required policy missing"),
+    ):
+        assert shown[labels[metric_id]] == f"{int(rows.get(area, 0)):,}", metric_id
+    for metric_id, area in (
+        ("safeguarding_training_in_date_pct", "Staff training out of date"),
+        ("dsl_training_in_date_pct", "DSL training out of date"),
+    ):
+        row = _trust_value(demo_db, metric_id, TODAY)
+        assert shown[labels[metric_id]] == f"{row.value:.1f}%"
+        assert row.denominator - row.numerator == rows.get(area, 0), metric_id
+    # Working days for statutory deadlines, calendar days for the rest: never one column.
+    assert {"overdue_working_days", "overdue_days"} <= set(table.value.columns)
+    assert "days_overdue" not in table.value.columns
