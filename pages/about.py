@@ -168,6 +168,7 @@ st.markdown(
 freshness = data.query(
     "status/data_freshness",
     as_of=filters.as_of,
+    known_at=filters.known_at,
     stale_after_days=in_force.stale_after_days,
     academy_codes=list(ctx.academy_codes),
 )

@@ -62,7 +62,7 @@ terms = data.term_windows(
     filters.as_of - dt.timedelta(days=3 * 365), filters.as_of + dt.timedelta(days=366)
 )
 periods = commitments.term_periods(terms, filters.as_of)
-series = data.metric_series([p.window for p in periods], codes)
+series = data.metric_series([p.window for p in periods], codes, known_at=filters.known_at)
 card = commitments.scorecard(mapping, values, series, periods)
 kept = commitments.commitment_rag(card)
 review_rows = data.query(

@@ -77,6 +77,20 @@ else:
         key="data_dataset",
         help="Leave this to detection unless a file's headers are ambiguous.",
     )
+    completeness = st.radio(
+        "What the files hold",
+        list(uploads.COMPLETENESS),
+        format_func=uploads.COMPLETENESS.get,
+        key="data_completeness",
+        help="A complete export retires the rows of its academies that it no longer holds: "
+        "deleted or merged at source. They stay in the history, so earlier figures can be "
+        "reproduced, but leave the current ones.",
+    )
+    allow_mass_retire = st.checkbox(
+        "Let a complete export retire more than half of an academy's rows",
+        key="data_allow_mass_retire",
+        help="Off, such a file is refused: it is more often a partial file than a real loss.",
+    )
     if st.button("Load these files", type="primary", icon=":material/upload:", key="data_load"):
         bar = st.progress(0.0, text="Waiting for the database…")
         outcome = uploads.ingest_uploads(
@@ -85,6 +99,8 @@ else:
             dataset=dataset,
             who=uploads.DASHBOARD_USER,
             scope=ctx.scope,
+            full=uploads.FULL_CHOICE[completeness],
+            allow_mass_retire=allow_mass_retire,
             progress=uploads.OverallProgress(
                 len(files or []), lambda fraction, text: bar.progress(fraction, text=text)
             ),
@@ -164,6 +180,7 @@ st.subheader("How fresh each academy's data is")
 freshness = data.query(
     "status/data_freshness",
     as_of=filters.as_of,
+    known_at=filters.known_at,
     stale_after_days=stale_after_days,
     academy_codes=list(ctx.academy_codes),
 )

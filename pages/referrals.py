@@ -251,6 +251,7 @@ else:
             f"csc-feedback-overdue-{filters.as_of.isoformat()}.csv",
             key="referrals_overdue",
         )
+    components.changes_panel("csc_feedback_overdue", filters, ctx.detail_codes, ctx.scope.role)
 
 # 6. LADO --------------------------------------------------------------------------------------
 lado_days = in_force.lado_referral_target_days

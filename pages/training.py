@@ -229,3 +229,6 @@ else:
                 "Download this list (CSV)",
                 key="training_dsl_csv",
             )
+    components.changes_panel(
+        "safeguarding_training_in_date_pct", filters, ctx.detail_codes, ctx.scope.role
+    )

@@ -20,7 +20,7 @@ if not ctx.academy_codes:
     st.stop()
 
 span = data.query(
-    "dashboard/trend_data_span", as_of=filters.as_of, academy_codes=list(ctx.academy_codes)
+    "dashboard/trend_data_span", filters.window, academy_codes=list(ctx.academy_codes)
 )
 first_event_on = span["first_event_on"].iloc[0] if not span.empty else None
 if first_event_on is None or pd.isna(first_event_on):
@@ -69,7 +69,10 @@ if period_kind == "term":
 else:
     periods = charts.month_periods(start, filters.as_of)
 series = data.metric_series(
-    [p.window for p in periods], ctx.academy_codes, metric_ids=charts.HEADLINE_METRICS
+    [p.window for p in periods],
+    ctx.academy_codes,
+    metric_ids=charts.HEADLINE_METRICS,
+    known_at=filters.known_at,
 )
 
 st.subheader("Control charts")
@@ -113,7 +116,10 @@ else:
     last_year_start = this_year_start.replace(year=this_year_start.year - 1)
     month_periods = charts.month_periods(max(start, last_year_start), filters.as_of)
     month_series = data.metric_series(
-        [p.window for p in month_periods], ctx.academy_codes, metric_ids=(compared,)
+        [p.window for p in month_periods],
+        ctx.academy_codes,
+        metric_ids=(compared,),
+        known_at=filters.known_at,
     )
 years = charts.year_against_last(
     charts.points(month_series, month_periods, compared, who_code), filters.as_of

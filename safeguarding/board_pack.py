@@ -23,7 +23,7 @@ import decimal
 import io
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import duckdb
@@ -204,9 +204,10 @@ def build_board_pack(
     *,
     trust_name: str | None = None,
     standards: Standards | None = None,
+    known_at: dt.datetime | None = None,
 ) -> bytes:
     """The board pack for a role (and a local governor's academy), as the command line asks
-    for it: the bytes of an .xlsx file.
+    for it: the bytes of an .xlsx file. `known_at`: as the database stood then (default: now).
 
     Raises BoardPackError for a usage problem (unknown role, a local governor without an
     academy, an academy for another role, an unknown academy code, a window ending before it
@@ -221,6 +222,7 @@ def build_board_pack(
         date_to,
         trust_name=trust_name,
         standards=standards,
+        known_at=known_at,
     )
 
 
@@ -233,8 +235,12 @@ def board_pack_for(
     *,
     trust_name: str | None = None,
     standards: Standards | None = None,
+    known_at: dt.datetime | None = None,
 ) -> bytes:
-    """The board pack for a viewer's Scope (the dashboard passes the signed-in person's)."""
+    """The board pack for a viewer's Scope (the dashboard passes the signed-in person's), as
+    the database stood at `known_at` (default: now). The cover records that moment, so the same
+    pack can be built again later, cell for cell, with it."""
+    known_at = known_at or clock.now()
     if scope.role not in ROLES:
         raise BoardPackError(f"There is no board pack for the {scope.role} role.")
     standards = standards if standards is not None else standards_module.load()
@@ -243,21 +249,22 @@ def board_pack_for(
     audience = _Audience(scope, names)
     limit = standards.suppression_threshold
     if audience.suppressed:
-        window = _whole_period_window(as_of, date_from, date_to)
+        window = replace(_whole_period_window(as_of, date_from, date_to), known_at=known_at)
         figures, trend, trend_windows, trend_labels = _suppressed_figures(
             con, window, audience, limit, standards, definitions
         )
     else:
         try:
-            window = metrics.Window.ending(as_of, date_from, date_to)
+            window = metrics.Window.ending(as_of, date_from, date_to, known_at)
         except metrics.ScopeError as problem:
             raise BoardPackError(str(problem)) from None
         # Every academy's figures, so the TRUST row is the whole trust whoever reads the pack.
         figures = metrics.compute(
-            con, window.as_of, window.date_from, window.date_to, None, standards=standards
+            con, window.as_of, window.date_from, window.date_to, None, standards, known_at
         )
         figures = _for_audience(figures, audience, limit, definitions)
         trend_windows, trend_labels = _trend_windows(con, as_of)
+        trend_windows = [replace(w, known_at=known_at) for w in trend_windows]
         if trend_windows:
             trend = metrics.series(con, trend_windows, None, standards=standards)
             trend = _for_audience(trend, audience, limit, definitions)
@@ -283,7 +290,7 @@ def board_pack_for(
     if audience.sees_records:
         for name, sheet_title in LIST_SHEETS.items():
             records = metrics.drill_down(
-                con, name, window.as_of, window.date_from, window.date_to, None, standards
+                con, name, window.as_of, window.date_from, window.date_to, None, standards, known_at
             )
             _list_sheet(book.create_sheet(sheet_title), sheet_title, records, window)
 
@@ -380,7 +387,15 @@ def _suppressed_figures(con, window, audience, limit, standards, definitions):
 
     def table(as_of, date_from, date_to):
         frame = suppressed_views.metric_table(
-            con, as_of, date_from, date_to, audience.all_academies, limit, standards, definitions
+            con,
+            as_of,
+            date_from,
+            date_to,
+            audience.all_academies,
+            limit,
+            standards,
+            definitions,
+            known_at=window.known_at,
         )
         return frame[frame["academy_code"].isin(audience.codes_shown)].reset_index(drop=True)
 
@@ -453,6 +468,9 @@ def _cover(
         ("As of", window.as_of, DATE_FORMAT),
         ("Events counted from", window.date_from, DATE_FORMAT),
         ("Events counted to", window.date_to, DATE_FORMAT),
+        # The moment whose database the pack read: board-pack --known-at it builds the same
+        # figures again, whatever was loaded since.
+        ("As known at", window.known_at, DATE_TIME_FORMAT),
     ]
     if audience.suppressed:
         facts.append(("Suppression", disclosure.note(limit), None))

@@ -14,8 +14,8 @@ import pkgutil
 import re
 import sys
 
+from safeguarding import clock, database
 from safeguarding import commands as command_modules
-from safeguarding import database
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -63,6 +63,39 @@ def iso_date(text: str) -> dt.date:
     raise argparse.ArgumentTypeError(
         f"{text!r} is not a date. Write it as YYYY-MM-DD, for example 2026-03-31."
     )
+
+
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?")
+
+
+def knowledge_time(text: str) -> dt.datetime:
+    """A knowledge time, YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS] in local time: the database as it
+    stood at that moment (a date alone: at the end of that day, or now if that is today). A
+    moment after now is refused (clock.FutureDate)."""
+    text = text.strip()
+    now = clock.now()
+    if _ISO_DATETIME.fullmatch(text):
+        try:
+            moment = dt.datetime.fromisoformat(text)
+        except ValueError:
+            moment = None
+    else:
+        day = iso_date(text) if _ISO_DATE.fullmatch(text) else None
+        # A day's end, except today's, which is still going on: now.
+        moment = None if day is None else dt.datetime.combine(day, dt.time.max)
+        if day == now.date():
+            moment = now
+    if moment is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date or a time. Write YYYY-MM-DD or YYYY-MM-DD HH:MM, for "
+            "example 2026-03-31 or 2026-03-31 17:30."
+        )
+    if moment > now:
+        raise clock.FutureDate(
+            f"--known-at {text} is after now ({now:%Y-%m-%d %H:%M}): the database cannot be "
+            "read as it will be. Choose now or an earlier moment."
+        )
+    return moment
 
 
 def positive_int(text: str) -> int:

@@ -80,10 +80,12 @@ def compute(
     date_to: dt.date | None = None,
     academies: Iterable[str] | None = None,
     standards: Standards | None = None,
+    known_at: dt.datetime | None = None,
 ) -> pd.DataFrame:
-    """Every metric at one as-of date: columns academy_code, metric, value, numerator,
-    denominator; academies in code order then TRUST, metrics in product.md §4 order."""
-    window = Window.ending(as_of, date_from, date_to)
+    """Every metric at one as-of date, as known at `known_at` (None: the latest): columns
+    academy_code, metric, value, numerator, denominator; academies in code order then TRUST,
+    metrics in product.md §4 order."""
+    window = Window.ending(as_of, date_from, date_to, known_at)
     frame = series(con, [window], academies, standards)
     return frame.drop(columns="as_of_on").reset_index(drop=True)
 
@@ -129,11 +131,12 @@ def drill_down(
     date_to: dt.date | None = None,
     academies: Iterable[str] | None = None,
     standards: Standards | None = None,
+    known_at: dt.datetime | None = None,
 ) -> pd.DataFrame:
     """One of DRILL_DOWNS: the records behind a figure, with pseudonymous references only."""
     if name not in DRILL_DOWNS:
         raise ScopeError(f"No drill-down list named {name!r}; choose one of {DRILL_DOWNS}.")
-    window = Window.ending(as_of, date_from, date_to)
+    window = Window.ending(as_of, date_from, date_to, known_at)
     return _run(con, f"metrics/{name}", query_parameters(con, [window], academies, standards))
 
 
@@ -142,10 +145,15 @@ def bound(params: dict[str, Any], rules: dict[str, Any]) -> dict[str, Any]:
     `as_of`, `date_from`, `date_to`) and the standards' query parameters: each standard by name
     and as the `$standards` struct the models read, and `$windows` for that window (a
     state-only query passes just an as-of date)."""
-    available = {**rules, "standards": rules, **params}
+    available = {**rules, "standards": rules, "known_at": None, **params}
     if "as_of" in params:
         as_of = params["as_of"]
-        window = Window(as_of, params.get("date_from", as_of), params.get("date_to", as_of))
+        window = Window(
+            as_of,
+            params.get("date_from", as_of),
+            params.get("date_to", as_of),
+            params.get("known_at"),
+        )
         available["windows"] = bind_windows([window])
     return available
 
@@ -191,6 +199,7 @@ def query_parameters(
         "as_of": first.as_of,
         "date_from": first.date_from,
         "date_to": first.date_to,
+        "known_at": first.known_at,
         "academy_codes": checked_academy_codes(con, academies),
         "standards": rules,
         **rules,

@@ -18,6 +18,13 @@ def load(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def statements(name: str) -> list[str]:
+    """The statements of a script in `queries/<name>.sql`, run one after another (a prepared
+    statement holds one). They end with `;` at the end of a line; none holds one inside."""
+    text = re.sub(r"--[^\n]*", "", load(name))
+    return [part.strip() for part in re.split(r";\s*\n", text) if part.strip()]
+
+
 def migrations() -> list[tuple[int, str]]:
     """Schema scripts `queries/schema/NNNN_*.sql`, in version order."""
     scripts = []

@@ -54,6 +54,7 @@ def metric_table(
     limit: int | None = None,
     standards=None,
     definitions=None,
+    known_at: dt.datetime | None = None,
 ) -> pd.DataFrame:
     """Every metric for every academy and TRUST over the whole period [date_from, date_to],
     suppressed with the rest of its academic year. `academies` are all the trust's."""
@@ -61,7 +62,7 @@ def metric_table(
     frames = []
     for period in _computable(family, as_of):
         frame = metrics.compute(
-            con, as_of, period.starts_on, period.ends_on, list(academies), standards
+            con, as_of, period.starts_on, period.ends_on, list(academies), standards, known_at
         )
         frames.append(frame.assign(period=period.label, unpublished=not period.published))
     table = disclosure.suppress_metric_table(

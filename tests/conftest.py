@@ -18,6 +18,8 @@ from safeguarding import clock, database
 from safeguarding.ingest import ingest_files
 
 DATASET_TABLES = ("academies", "concerns", "referrals", "staff", "training", "policies")
+# Every version ever loaded: a refused file must leave the history unchanged too.
+VERSION_TABLES = tuple(f"{table}_versions" for table in DATASET_TABLES[1:])
 
 # The suite's one "now". Every test runs on this clock, whatever the real date: time-machine
 # moves the product's clock (safeguarding.clock) in this process, and subprocess_env() carries
@@ -89,8 +91,14 @@ def table_checksums(db: Path) -> dict[str, str]:
         return {}
     digests = {}
     with duckdb.connect(str(db), read_only=True) as con:
-        for table in DATASET_TABLES:
-            content = con.execute(f"select * from {table} order by all").fetchall()
+        for table in (*DATASET_TABLES, *VERSION_TABLES):
+            # A version's moments are the ingest's clock; whether it is current is its content.
+            columns = (
+                "* exclude (known_from, known_until), known_until is null as is_current"
+                if table in VERSION_TABLES
+                else "*"
+            )
+            content = con.execute(f"select {columns} from {table} order by all").fetchall()
             digests[table] = hashlib.sha256(repr(content).encode()).hexdigest()
     return digests
 

@@ -71,11 +71,23 @@ def build(
     return db
 
 
+# Every version of these is kept (<table>_versions); a fixture's rows are known from the start.
+VERSIONED = ("concerns", "referrals", "staff", "training", "policies")
+KNOWN_FROM_THE_START = dt.datetime(1970, 1, 1)
+
+
 def insert(con, table: str, rows: list[dict[str, Any]]) -> None:
     for row in rows:
+        if table in VERSIONED:
+            row = {**row, "known_from": row.get("known_from", KNOWN_FROM_THE_START)}
+            table_name = f"{table}_versions"
+        else:
+            table_name = table
         columns = ", ".join(row)
         placeholders = ", ".join("?" for _ in row)
-        con.execute(f"insert into {table} ({columns}) values ({placeholders})", list(row.values()))
+        con.execute(
+            f"insert into {table_name} ({columns}) values ({placeholders})", list(row.values())
+        )
 
 
 def _with_defaults(table: str, row: dict[str, Any]) -> dict[str, Any]:

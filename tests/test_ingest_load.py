@@ -242,6 +242,7 @@ def test_reading_a_database_from_an_older_schema_upgrades_it_first(db, monkeypat
     with monkeypatch.context() as old_code:
         old_code.setattr(sql, "migrations", lambda: version_3)
         old_code.setattr(database, "SCHEMA_VERSION", 3)
+        old_code.setattr(sql, "models", lambda: ())  # version 3 had no models either
         with database.writer(db, after_write=refresh_calendar) as con:
             con.execute(
                 "insert into academies values ('OAK', 'Demo Oak', 'primary', null, null, 1, 1)"

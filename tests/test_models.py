@@ -22,13 +22,12 @@ YEAR = Window.ending(AS_OF)  # 31 May 2024 to 30 May 2025
 
 def rows(db, model: str, columns: str, windows=(YEAR,), where: str = "true") -> list[tuple]:
     """The model's rows, just these columns, in column order."""
-    takes_windows = model != "staff_members"
-    arguments = "$windows, $standards" if takes_windows else "$standards"
     # Test-only SQL: the model, the columns and the filter are the test's own literals.
-    query = f"select {columns} from {model}({arguments}) where {where} order by all"
-    parameters = {"standards": standards.load().query_parameters()}
-    if takes_windows:
-        parameters["windows"] = bind(list(windows))
+    query = f"select {columns} from {model}($windows, $standards) where {where} order by all"
+    parameters = {
+        "standards": standards.load().query_parameters(),
+        "windows": bind(list(windows)),
+    }
     with database.reader(db) as con:
         return con.execute(query, parameters).fetchall()
 
@@ -337,10 +336,13 @@ def test_windows_and_event_dates(events_db):
         assert con.execute(
             "select * from windows($windows)",
             {"windows": bind([Window(AS_OF, d("2025-01-01"), d("2025-12-31"))])},
-        ).fetchall() == [(AS_OF, d("2025-01-01"), d("2025-12-31"), AS_OF)]
+        ).fetchall() == [
+            (AS_OF, d("2025-01-01"), d("2025-12-31"), AS_OF, dt.datetime(9999, 12, 31, 23, 59, 59))
+        ]
         assert con.execute(
-            "select event, min(event_on), max(event_on), count(*) from event_dates() "
-            "group by all order by all"
+            "select event, min(event_on), max(event_on), count(*) from event_dates($windows) "
+            "group by all order by all",
+            {"windows": bind([YEAR])},
         ).fetchall() == [
             ("concern_logged", d("2024-05-01"), d("2025-05-30"), 5),
             ("referral_made", d("2024-02-29"), d("2025-06-04"), 8),

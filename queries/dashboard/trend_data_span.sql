@@ -2,10 +2,10 @@
 -- before the as-of date for the academies in view, from the model event_dates, so trend charts
 -- start where data starts rather than showing empty years. Null dates when there is none.
 -- Columns: first_event_on, last_event_on.
--- Parameters: $as_of, $academy_codes.
+-- Parameters: $windows (one), $as_of, $academy_codes.
 with events as (
     select event_on
-    from event_dates()
+    from event_dates($windows)
     where list_contains($academy_codes::varchar[], academy_code)
       and event_on <= $as_of::date
 ),

@@ -39,9 +39,10 @@ create or replace macro concern_reviews(windows, standards) as table
             or coalesce(concerns.cse_flag, false) as is_cse,
             coalesce(concerns.decision_recorded, false) as is_decision_recorded,
             coalesce(concerns.mentor_allocated, false) as is_mentor_allocated
-        from concerns
+        from concerns_versions as concerns
         inner join windows(windows) as windows
             on concerns.logged_at::date between windows.from_on and windows.last_event_on
+            and is_known(concerns.known_from, concerns.known_until, windows.known_at)
         left join review_deadlines on review_deadlines.logged_on = concerns.logged_at::date
     ),
 

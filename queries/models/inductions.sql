@@ -18,9 +18,10 @@ create or replace macro inductions(windows, standards) as table
             starters.first_qualifying_on,
             coalesce(starters.first_qualifying_on <= starters.induction_deadline_on, false)
                 as is_on_time
-        from staff_members(standards) as starters
+        from staff_members(windows, standards) as starters
         inner join windows(windows) as windows
-            on starters.start_date between windows.from_on and windows.last_event_on
+            on windows.as_of_on = starters.as_of_on
+            and starters.start_date between windows.from_on and windows.last_event_on
             and starters.induction_deadline_on <= windows.as_of_on
         where starters.is_staff
     )

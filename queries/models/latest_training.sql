@@ -48,10 +48,11 @@ create or replace macro latest_training(windows, standards) as table
                 and training.kcsie_edition = standards['kcsie_edition']
             ), false) as has_read_kcsie_annex_b
         from people_in_post(windows, standards) as people
-        inner join training
+        inner join training_versions as training
             on training.academy_code = people.academy_code
             and training.staff_ref = people.staff_ref
             and training.completed_on <= people.as_of_on
+            and is_known(training.known_from, training.known_until, people.known_at)
         group by people.as_of_on, people.academy_code, people.staff_ref
     )
 

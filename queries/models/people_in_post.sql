@@ -6,14 +6,14 @@
 create or replace macro people_in_post(windows, standards) as table
     with final as (
         select
-            windows.as_of_on,
             staff_members.*,
             coalesce(
                 windows.as_of_on <= staff_members.induction_deadline_on, false
             ) as is_in_induction_window
-        from staff_members(standards) as staff_members
+        from staff_members(windows, standards) as staff_members
         inner join windows(windows) as windows
-            on staff_members.start_date <= windows.as_of_on
+            on windows.as_of_on = staff_members.as_of_on
+            and staff_members.start_date <= windows.as_of_on
             and coalesce(staff_members.leave_date, date '9999-12-31') > windows.as_of_on
     )
 

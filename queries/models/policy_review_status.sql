@@ -14,7 +14,7 @@ create or replace macro policy_review_status(windows, standards) as table
     with classified as (
         select
             windows.as_of_on,
-            policies.*,
+            policies.* exclude (known_from, known_until, retired_by),
             policies.academy_code = 'TRUST' as is_trust_wide,
             policies.next_review_on - windows.as_of_on as days_to_review,
             case
@@ -25,8 +25,9 @@ create or replace macro policy_review_status(windows, standards) as table
                     then 'due_soon'
                 else 'in_date'
             end as status
-        from policies
-        cross join windows(windows) as windows
+        from policies_versions as policies
+        inner join windows(windows) as windows
+            on is_known(policies.known_from, policies.known_until, windows.known_at)
     ),
 
     final as (

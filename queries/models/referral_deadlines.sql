@@ -42,13 +42,15 @@ create or replace macro referral_deadlines(windows, standards) as table
             referrals.followed_up_at,
             referrals.escalated_at,
             referrals.decision,
+            referrals.known_from,
+            referrals.known_until,
             case
                 when referrals.agency = 'children_social_care'
                     then referral_day.feedback_deadline_on
             end as feedback_deadline_on,
             case when referrals.agency = 'lado' then allegation_day.lado_deadline_on end
                 as lado_deadline_on
-        from referrals
+        from referrals_versions as referrals
         left join deadlines as referral_day on referral_day.day = referrals.referred_at::date
         left join deadlines as allegation_day
             on allegation_day.day = referrals.allegation_at::date
@@ -57,7 +59,7 @@ create or replace macro referral_deadlines(windows, standards) as table
     looked_at as (
         select
             windows.as_of_on,
-            dated.*,
+            dated.* exclude (known_from, known_until),
             dated.referred_on between windows.from_on and windows.last_event_on
                 as is_referred_in_window,
             dated.agency = 'lado'
@@ -71,7 +73,9 @@ create or replace macro referral_deadlines(windows, standards) as table
             coalesce(dated.escalated_at::date <= windows.as_of_on, false) as is_escalated
         from dated
         inner join windows(windows) as windows
-            on dated.referred_on between windows.from_on and windows.last_event_on
+            on is_known(dated.known_from, dated.known_until, windows.known_at)
+            and (
+            dated.referred_on between windows.from_on and windows.last_event_on
             or (
                 dated.agency = 'lado'
                 and dated.allegation_on between windows.from_on and windows.last_event_on
@@ -79,6 +83,7 @@ create or replace macro referral_deadlines(windows, standards) as table
             or (
                 dated.feedback_deadline_on <= windows.as_of_on
                 and coalesce(dated.feedback_on, date '9999-12-31') > windows.as_of_on
+            )
             )
     ),
 

@@ -5,10 +5,13 @@
 -- by 31 March 2027), else last_reviewed_on + the review cycle, as for any register row.
 -- policy_type: derived from the document's title, unless that gives `other` and the row has a
 -- type. The row is written with no ingest_id: its provenance is in policy_documents.
+-- A script: the row as it would be (register_row), only if it differs from the current version
+-- (changed_row); that version is superseded and the row added as the current one, known from
+-- $imported_at (product.md §2.5): every version of the register is kept.
 -- Parameters: $academy_code, $policy_key, $policy_title, $policy_type, $last_reviewed_on,
 -- $next_review_on, $review_cycle_months, $category, $owner, $approved_by, $issued_on,
--- $kcsie_edition
-insert or replace into policies
+-- $kcsie_edition, $imported_at.
+create or replace temp table register_row as
 select * from (
     with existing as (
         select *
@@ -86,4 +89,22 @@ select * from (
     )
 
     select * from final
-)
+);
+
+create or replace temp table changed_row as
+select * from register_row
+except
+select * from policies
+where academy_code = $academy_code::varchar and policy_key = $policy_key::varchar;
+
+update policies_versions
+set known_until = $imported_at::timestamp
+where known_until is null
+  and academy_code = $academy_code::varchar
+  and policy_key = $policy_key::varchar
+  and exists (select 1 from changed_row);
+
+insert into policies_versions
+select *, $imported_at::timestamp as known_from, null::timestamp as known_until,
+    null::integer as retired_by
+from changed_row

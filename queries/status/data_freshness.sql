@@ -4,7 +4,8 @@
 -- the latest date in them. An export after the as-of date has not happened yet (product.md §3).
 -- One query for the status command (every academy), the Data page and the overview's
 -- needs-attention list (the academies in view).
--- Parameters: $as_of (date), $stale_after_days, $academy_codes
+-- Exports and rows count as the database stood at the knowledge time $known_at (null: now).
+-- Parameters: $as_of (date), $stale_after_days, $academy_codes, $known_at.
 -- Suppress: rows_held
 with academies_in_view as (
     select academy_code, academy_name
@@ -30,6 +31,7 @@ exports as (
     inner join ingest_log as log on log.ingest_id = coverage.ingest_id
     where log.status in ('loaded', 'unchanged')
       and log.ingested_at < $as_of::date + 1
+      and log.ingested_at <= coalesce($known_at::timestamp, timestamp '9999-12-31')
       and list_contains($academy_codes, coverage.academy_code)
 ),
 
@@ -39,24 +41,44 @@ last_export as (
     where recency = 1
 ),
 
--- What the database holds now, with the latest date a record carries: a concern logged, a
--- referral made, a member of staff starting, a course completed, a policy reviewed.
+-- What the database held at the knowledge time, with the latest date a record carries: a
+-- concern logged, a referral made, a member of staff starting, a course completed, a policy
+-- reviewed.
+known as (
+    select coalesce($known_at::timestamp, timestamp '9999-12-31') as known_at
+),
+
 held as (
     select academy_code, 'concerns' as dataset, count(*) as rows_held,
         max(logged_at)::date as latest_record_on
-    from concerns where list_contains($academy_codes, academy_code) group by academy_code
+    from concerns_versions, known
+    where is_known(known_from, known_until, known.known_at)
+      and list_contains($academy_codes, academy_code)
+    group by academy_code
     union all
     select academy_code, 'referrals', count(*), max(referred_at)::date
-    from referrals where list_contains($academy_codes, academy_code) group by academy_code
+    from referrals_versions, known
+    where is_known(known_from, known_until, known.known_at)
+      and list_contains($academy_codes, academy_code)
+    group by academy_code
     union all
     select academy_code, 'staff', count(*), max(start_date)
-    from staff where list_contains($academy_codes, academy_code) group by academy_code
+    from staff_versions, known
+    where is_known(known_from, known_until, known.known_at)
+      and list_contains($academy_codes, academy_code)
+    group by academy_code
     union all
     select academy_code, 'training', count(*), max(completed_on)
-    from training where list_contains($academy_codes, academy_code) group by academy_code
+    from training_versions, known
+    where is_known(known_from, known_until, known.known_at)
+      and list_contains($academy_codes, academy_code)
+    group by academy_code
     union all
     select academy_code, 'policies', count(*), max(last_reviewed_on)
-    from policies where list_contains($academy_codes, academy_code) group by academy_code
+    from policies_versions, known
+    where is_known(known_from, known_until, known.known_at)
+      and list_contains($academy_codes, academy_code)
+    group by academy_code
 ),
 
 final as (

@@ -1,5 +1,6 @@
--- One row per ingest attempt, newest first: what was loaded, by whom, and what happened.
--- Parameters: $limit
+-- One row per ingest attempt finished by the knowledge time $known_at (null: now), newest
+-- first: what was loaded, by whom, and what happened.
+-- Parameters: $limit, $known_at.
 select
     ingest_id,
     ingested_at,
@@ -14,5 +15,6 @@ select
     ingested_by,
     message
 from ingest_log
+where ingested_at <= coalesce($known_at::timestamp, timestamp '9999-12-31')
 order by ingest_id desc
 limit $limit

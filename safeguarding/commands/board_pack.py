@@ -25,6 +25,7 @@ from safeguarding import (
     metrics_definitions,
     standards,
 )
+from safeguarding.commands.metrics import add_known_at_option, known_at_from
 
 
 def register(subparsers) -> None:
@@ -73,6 +74,7 @@ def register(subparsers) -> None:
         help="last day of the event window (default: the as-of date)",
     )
     parser.add_argument("--trust-name", dest="trust_name", help="the trust's name for the cover")
+    add_known_at_option(parser)
     cli.add_db_option(parser)
     parser.set_defaults(run=run)
 
@@ -81,7 +83,8 @@ def run(args: argparse.Namespace) -> int:
     as_of = args.as_of or clock.today()
     try:
         clock.refuse_future(as_of, "--as-of")
-    except clock.FutureDate as problem:
+        known_at = known_at_from(args)
+    except (clock.FutureDate, metrics.ScopeError) as problem:
         return _usage_error(str(problem))
     if args.role == "local_governor" and not args.academy:
         return _usage_error(
@@ -97,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
                 args.from_on,
                 args.to_on,
                 trust_name=args.trust_name,
+                known_at=known_at,
             )
     except board_pack.BoardPackError as problem:
         return _usage_error(str(problem))

@@ -20,6 +20,19 @@ def register(commands) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", type=Path)
     parser.add_argument("--academy", metavar="CODE", help="the academy of rows that have none")
     parser.add_argument("--dataset", choices=DATASETS, help="skip detection from the headers")
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help=(
+            "each file is the complete current export of its dataset for the academies it "
+            "covers: their rows it no longer holds are retired (kept in history)"
+        ),
+    )
+    parser.add_argument(
+        "--allow-mass-retire",
+        action="store_true",
+        help="let a full export retire more than half of an academy's rows",
+    )
     cli.add_wait_option(parser)
     cli.add_db_option(parser)
     parser.set_defaults(run=run)
@@ -39,6 +52,8 @@ def run(args) -> int:
             dataset=args.dataset,
             progress=bar,
             wait_seconds=args.wait,
+            full=args.full,
+            allow_mass_retire=args.allow_mass_retire,
         )
     except database.DatabaseBusy as busy:
         print(str(busy), file=sys.stderr)

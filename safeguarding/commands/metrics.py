@@ -61,6 +61,7 @@ def add_window_options(parser: argparse.ArgumentParser, what: str) -> None:
         metavar="DATE",
         help="last day of the event window (default: the as-of date)",
     )
+    add_known_at_option(parser)
     parser.add_argument(
         "--academy",
         dest="academies",
@@ -71,13 +72,35 @@ def add_window_options(parser: argparse.ArgumentParser, what: str) -> None:
     )
 
 
+def add_known_at_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--known-at",
+        dest="known_at",
+        metavar="WHEN",
+        help=(
+            "read the database as it stood then, YYYY-MM-DD or 'YYYY-MM-DD HH:MM' local time "
+            "(default: now, the latest)"
+        ),
+    )
+
+
+def known_at_from(args: argparse.Namespace) -> dt.datetime | None:
+    """The --known-at moment, or None for the latest; malformed: ScopeError, future: FutureDate."""
+    if not args.known_at:
+        return None
+    try:
+        return cli.knowledge_time(args.known_at)
+    except argparse.ArgumentTypeError as problem:
+        raise metrics.ScopeError(f"--known-at {problem}") from None
+
+
 def window_from(args: argparse.Namespace) -> metrics.Window:
     """The window the options give; a future as-of date is refused (clock.FutureDate)."""
     as_of = _date(args.as_of, "--as-of") if args.as_of else clock.today()
     clock.refuse_future(as_of, "--as-of")
     date_from = _date(args.date_from, "--from") if args.date_from else None
     date_to = _date(args.date_to, "--to") if args.date_to else None
-    return metrics.Window.ending(as_of, date_from, date_to)
+    return metrics.Window.ending(as_of, date_from, date_to, known_at_from(args))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -89,7 +112,13 @@ def run(args: argparse.Namespace) -> int:
         the_standards = standards.load()
         with database.reader(args.db) as con:
             frame = metrics.compute(
-                con, window.as_of, window.date_from, window.date_to, args.academies, the_standards
+                con,
+                window.as_of,
+                window.date_from,
+                window.date_to,
+                args.academies,
+                the_standards,
+                window.known_at,
             )
     except metrics.ScopeError as problem:
         return _usage_error(str(problem))

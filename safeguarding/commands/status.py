@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 
 from safeguarding import cli, clock, database, standards, status
+from safeguarding.commands.metrics import add_known_at_option, known_at_from
+from safeguarding.window import ScopeError
 
 
 def register(commands) -> None:
@@ -19,6 +21,7 @@ def register(commands) -> None:
         metavar="DATE",
         help="the date to judge freshness at, YYYY-MM-DD (default: today; not after today)",
     )
+    add_known_at_option(parser)
     cli.add_db_option(parser)
     parser.set_defaults(run=run)
 
@@ -27,7 +30,8 @@ def run(args) -> int:
     as_of = args.as_of or clock.today()
     try:
         clock.refuse_future(as_of, "--as-of")
-    except clock.FutureDate as problem:
+        known_at = known_at_from(args)
+    except (clock.FutureDate, ScopeError) as problem:
         print(f"status: {problem}", file=sys.stderr)
         return cli.EXIT_USAGE
     stale_after = standards.load().stale_after_days
@@ -37,8 +41,8 @@ def run(args) -> int:
         print(str(missing), file=sys.stderr)
         return cli.EXIT_REFUSED
     with con:
-        history = status.ingest_history(con, args.limit)
-        freshness = status.data_freshness(con, as_of, stale_after)
+        history = status.ingest_history(con, args.limit, known_at)
+        freshness = status.data_freshness(con, as_of, stale_after, known_at)
     print(f"Last {len(history)} ingests (newest first):")
     if history.empty:
         print("  none yet")

@@ -65,6 +65,7 @@ class FileResult:
     rows_loaded: int = 0
     rows_quarantined: int = 0
     rows_changed: int = 0
+    rows_retired: int = 0  # by a full export: rows of its academies it no longer holds
     warnings: list[str] = field(default_factory=list)
     message: str | None = None
     quarantined: list[QuarantinedRow] = field(default_factory=list)
@@ -110,8 +111,15 @@ def ingest_files(
     now: dt.datetime | None = None,
     progress: Callable[[str, float, str], None] | None = None,
     wait_seconds: float = database.DEFAULT_LOCK_WAIT_SECONDS,
+    full: bool | None = False,
+    allow_mass_retire: bool = False,
 ) -> list[FileResult]:
     """Ingest files in order (load the academies reference first). One write session for all.
+
+    `full`: each file is the complete current export of its dataset for the academies it
+    covers, so their rows it no longer holds are retired (kept in history); None: as each
+    dataset usually comes (FULL_BY_DEFAULT). A full export that would retire more than
+    MASS_RETIRE_SHARE of an academy's rows is refused unless `allow_mass_retire`.
 
     `progress(file_name, fraction, stage)` is called as each file advances. `now` is when the
     ingest happened (default: the clock's now): every file of one call is logged at that
@@ -133,6 +141,8 @@ def ingest_files(
         today=today or now.date(),
         now=now,
         aliases=aliases,
+        is_full=full,
+        allow_mass_retire=allow_mass_retire,
     )
     results: list[FileResult | None] = [None] * len(uploads)
     db_path = database.resolve_db_path(db)
@@ -182,6 +192,8 @@ class _Context:
     today: dt.date
     now: dt.datetime
     aliases: Aliases
+    is_full: bool | None = False
+    allow_mass_retire: bool = False
 
 
 def _os_user() -> str:
@@ -304,14 +316,21 @@ class _Batch:
             if ready.ragged:
                 _add_ragged_rows(con, ready.ragged)
             ingest_id = con.execute(sql.load("load/next_ingest_id")).fetchone()[0]
-            academy = _load(con, result, dataset, ingest_id, context.academy)
+            academy = _load(con, result, dataset, ingest_id, context)
             times_loaded = con.execute(
                 sql.load("load/previously_loaded"),
                 {"sha256": ready.sha256, "dataset": result.dataset},
             ).fetchone()[0]
-            result.status = "unchanged" if times_loaded and result.rows_changed == 0 else "loaded"
+            unchanged = result.rows_changed == 0 and result.rows_retired == 0
+            result.status = "unchanged" if times_loaded and unchanged else "loaded"
             _log(con, result, ready.sha256, context, academy=academy, ingest_id=ingest_id)
             con.commit()
+        except MassRetirement as refusal:
+            con.rollback()
+            self.results[ready.file_no] = FileResult(
+                ready.upload.name, status="refused", dataset=result.dataset, message=str(refusal)
+            )
+            return
         except Exception as exc:
             con.rollback()
             if _must_stop(exc):
@@ -513,14 +532,21 @@ def _add_ragged_rows(con, ragged: list[tuple[int, int, int]]) -> None:
     con.execute(sql.load("load/ragged_rows"))
 
 
-def _load(con, result: FileResult, dataset: str, ingest_id: int, academy: str | None) -> str | None:
-    """Quarantine faulty rows, upsert the rest; returns the file's single academy, if any."""
+def _load(con, result: FileResult, dataset: str, ingest_id: int, context) -> str | None:
+    """Quarantine faulty rows, add the rest as new versions (retiring, for a full export, the
+    rows it no longer holds); returns the file's single academy, if any."""
+    academy = context.academy
     con.execute(sql.load("load/staged_ok"))
     con.execute(
         sql.load("load/quarantine"), {"ingest_id": ingest_id, "file_name": result.file_name}
     )
-    changed = con.execute(sql.load(f"load/{dataset}"), {"ingest_id": ingest_id}).fetchone()
-    result.rows_changed = changed[0] if changed else 0
+    if dataset == "academies":
+        changed = con.execute(sql.load("load/academies"), {"ingest_id": ingest_id}).fetchone()
+        result.rows_changed = changed[0] if changed else 0
+    else:
+        result.rows_changed, result.rows_retired = _add_versions(
+            con, result, dataset, ingest_id, context
+        )
     con.execute(sql.load("load/coverage"), {"ingest_id": ingest_id, "default_academy": academy})
     rows_read, rows_loaded, file_academy = con.execute(sql.load("load/file_summary")).fetchone()
     result.rows_read, result.rows_loaded = rows_read, rows_loaded
@@ -541,6 +567,47 @@ def _load(con, result: FileResult, dataset: str, ingest_id: int, academy: str | 
                 "staff?); they loaded. Load the staff file to link them."
             )
     return file_academy or academy
+
+
+MASS_RETIRE_SHARE = 0.5
+# A policy register is kept whole, so its export is complete; concerns, referrals and training
+# often come as the rows of a period, and a staff list may leave out leavers (who must stay,
+# with their leave date, for past figures): those retire nothing unless declared full.
+FULL_BY_DEFAULT = ("policies",)
+
+
+class MassRetirement(Exception):
+    """A full export would retire more than MASS_RETIRE_SHARE of an academy's rows."""
+
+
+def _add_versions(con, result: FileResult, dataset: str, ingest_id: int, context) -> tuple:
+    is_full = dataset in FULL_BY_DEFAULT if context.is_full is None else context.is_full
+    parameters = {
+        "ingest_id": ingest_id,
+        "ingested_at": context.now,
+        "is_full": is_full,
+        "default_academy": context.academy,
+        "mass_retire_share": MASS_RETIRE_SHARE,
+    }
+    counts = None
+    for statement in sql.statements(f"load/{dataset}"):
+        counts = con.execute(statement, sql.params_for(statement, parameters)).fetchone()
+    if is_full and not context.allow_mass_retire:
+        text = sql.load("load/mass_retirement")
+        too_many = con.execute(text, sql.params_for(text, parameters)).fetchall()
+        if too_many:
+            described = "; ".join(
+                f"{academy}: {retired:,} of its {before:,} {dataset} rows"
+                for academy, retired, before in too_many
+            )
+            raise MassRetirement(
+                f"{result.file_name}: refused, this full export would retire more than "
+                f"{MASS_RETIRE_SHARE:.0%} of the rows held ({described}); nothing from this file "
+                "was stored. Fix: check that the file is the academy's complete export of "
+                f"{dataset}; if the rows really are gone at source, load it again with "
+                "--allow-mass-retire."
+            )
+    return counts[0], counts[1]
 
 
 def _log(con, result: FileResult, sha256: str, context: _Context, academy, ingest_id=None):

@@ -22,6 +22,11 @@ def format_result(result: FileResult) -> str:
         f"    rows read {result.rows_read:,}, loaded {result.rows_loaded:,} "
         f"({result.rows_changed:,} new or changed), quarantined {result.rows_quarantined:,}",
     ]
+    if result.rows_retired:
+        lines.append(
+            f"    retired {result.rows_retired:,} row(s) this full export no longer holds (kept "
+            "in history, gone from the current figures)"
+        )
     lines += [f"    warning: {w}" for w in result.warnings]
     if result.quarantined:
         lines.append("    quarantined rows (fix them in the source system and export again):")

@@ -260,23 +260,23 @@ def _store(con, upload: PolicyFile, result: ImportResult, who: str, now: dt.date
                 },
             )
         last_review_date = _date(last_reviewed) or _date(issued)
-        con.execute(
-            sql.load("policy_import/upsert_register"),
-            {
-                "academy_code": result.academy_code,
-                "policy_key": result.policy_key,
-                "policy_title": found.title,
-                "policy_type": result.policy_type,
-                "last_reviewed_on": last_review_date,
-                "next_review_on": _date(next_review, end=True),
-                "review_cycle_months": found.value("review_cycle"),
-                "category": found.value("category"),
-                "owner": found.value("owner"),
-                "approved_by": found.value("approved_by"),
-                "issued_on": _date(issued),
-                "kcsie_edition": found.kcsie_edition(),
-            },
-        )
+        register_row = {
+            "academy_code": result.academy_code,
+            "policy_key": result.policy_key,
+            "policy_title": found.title,
+            "policy_type": result.policy_type,
+            "last_reviewed_on": last_review_date,
+            "next_review_on": _date(next_review, end=True),
+            "review_cycle_months": found.value("review_cycle"),
+            "category": found.value("category"),
+            "owner": found.value("owner"),
+            "approved_by": found.value("approved_by"),
+            "issued_on": _date(issued),
+            "kcsie_edition": found.kcsie_edition(),
+            "imported_at": clock.now(),
+        }
+        for statement in sql.statements("policy_import/upsert_register"):
+            con.execute(statement, sql.params_for(statement, register_row))
         con.execute("commit")
     except Exception:
         con.execute("rollback")

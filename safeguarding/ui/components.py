@@ -68,6 +68,49 @@ def no_months_note() -> None:
     )
 
 
+CHANGES_SHOWN = 500
+
+
+def changes_panel(metric_id: str, filters, academies, role: str) -> None:
+    """For the trust lead, beside a figure's list: the rows behind it that changed in the week
+    up to the knowledge time shown, so a figure that moved since the last meeting is explained."""
+    if role != "trust_lead":
+        return
+    import datetime as dt
+
+    from safeguarding import clock
+    from safeguarding.ui import data
+
+    until = filters.known_at or clock.now()
+    since = until - dt.timedelta(days=7)
+    label = definitions()[metric_id].label
+    with st.expander(f"Why “{label}” moved: rows changed in the 7 days to {until:%-d %b %Y}"):
+        rows = data.changes(metric_id, since, until, academies)
+        if rows.empty:
+            st.caption("No export added, changed or retired a row behind this figure that week.")
+            return
+        counts = rows.groupby("change").size()
+        st.markdown(" · ".join(f"**{n:,}** {change}" for change, n in counts.items()))
+        if len(rows) > CHANGES_SHOWN:
+            st.caption(
+                f"The first {CHANGES_SHOWN:,} of {len(rows):,}; `safeguarding changes --metric "
+                f"{metric_id}` lists them all."
+            )
+        st.dataframe(
+            rows.head(CHANGES_SHOWN),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "dataset": "Dataset",
+                "academy_code": "Academy",
+                "row_ref": "Row (pseudonymous)",
+                "change": "Change",
+                "changed_at": st.column_config.DatetimeColumn("When", format="DD/MM/YYYY HH:mm"),
+                "by_file": "By the export",
+            },
+        )
+
+
 def download_csv(frame: pd.DataFrame, file_name: str, label: str, key: str) -> None:
     # The file is written when the button is clicked, not on every rerun: a list of a few
     # thousand rows costs tens of milliseconds to neutralise and encode, and is rarely wanted.

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import replace
 
 import duckdb
 import pandas as pd
@@ -88,7 +89,12 @@ def query(name: str, window: Window | None = None, **params) -> pd.DataFrame:
     (`$as_of`, `$date_from`, `$date_to`, `$windows`) and the standards; a page passes the
     academies and the query's own choices."""
     if window is not None:
-        params.update(as_of=window.as_of, date_from=window.date_from, date_to=window.date_to)
+        params.update(
+            as_of=window.as_of,
+            date_from=window.date_from,
+            date_to=window.date_to,
+            known_at=window.known_at,
+        )
     scope = current_scope()
     query_tags = sql.tags(name)
     if "academy_codes" in params:
@@ -161,15 +167,20 @@ def _metrics(
     academies: tuple[str, ...],
     stamp: tuple[int, int],
     suppressed: bool = False,
+    known_at: dt.datetime | None = None,
 ) -> pd.DataFrame:
-    """The metrics; `suppressed`: as a suppressed view sees them (suppressed_views.py)."""
-    compute = suppressed_views.metric_table if suppressed else metrics.compute
+    """The metrics as known at `known_at` (None: the latest); `suppressed`: as a suppressed
+    view sees them (suppressed_views.py)."""
     with cursor() as cur:
-        return compute(cur, as_of, date_from, date_to, list(academies))
+        if suppressed:
+            return suppressed_views.metric_table(
+                cur, as_of, date_from, date_to, list(academies), known_at=known_at
+            )
+        return metrics.compute(cur, as_of, date_from, date_to, list(academies), known_at=known_at)
 
 
-def _suppressed_metrics(as_of, date_from, date_to, academies, stamp) -> pd.DataFrame:
-    return _metrics(as_of, date_from, date_to, academies, stamp, suppressed=True)
+def _suppressed_metrics(as_of, date_from, date_to, academies, stamp, known_at=None):
+    return _metrics(as_of, date_from, date_to, academies, stamp, True, known_at)
 
 
 def _totals_over(scope: Scope, shown: tuple[str, ...]) -> tuple[str, ...]:
@@ -207,6 +218,7 @@ def metric_values(filters: Filters, academies: Iterable[str], days_earlier: int 
             filters.date_to,
             _totals_over(scope, shown),
             database_stamp(),
+            filters.known_at,
         )
         return frame[frame["academy_code"].isin((*shown, metrics.TRUST))].reset_index(drop=True)
     frame = _metrics(
@@ -215,6 +227,7 @@ def metric_values(filters: Filters, academies: Iterable[str], days_earlier: int 
         filters.date_to - shift,
         _totals_over(scope, shown),
         database_stamp(),
+        known_at=filters.known_at,
     )
     return _scoped_metrics(frame, shown, scope)
 
@@ -234,10 +247,12 @@ def metric_series(
     windows: list[metrics.Window],
     academies: Iterable[str],
     metric_ids: Iterable[str] | None = None,
+    known_at: dt.datetime | None = None,
 ) -> pd.DataFrame:
-    """The metrics (all, or just metric_ids) at each window's as-of date, scoped and
-    suppressed like `metric_values`. Suppression is per metric and date, so asking for fewer
-    metrics never changes a figure."""
+    """The metrics (all, or just metric_ids) at each window's as-of date, as known at
+    `known_at` (None: the latest), scoped and suppressed like `metric_values`. Suppression is
+    per metric and date, so asking for fewer metrics never changes a figure."""
+    windows = [replace(w, known_at=known_at) for w in windows]
     scope = current_scope()
     shown = scope.narrowed_to(tuple(academies)) if academies else ()
     if not shown or not windows:
@@ -264,11 +279,21 @@ def _whole_period_series(
     for window in windows:
         if periods.is_whole_period(window.date_from, window.date_to):
             frame = _suppressed_metrics(
-                window.as_of, window.date_from, window.date_to, academies, database_stamp()
+                window.as_of,
+                window.date_from,
+                window.date_to,
+                academies,
+                database_stamp(),
+                window.known_at,
             )
         else:  # a term to date: staff and policy figures only, which are never hidden
             frame = _metrics(
-                window.as_of, window.date_from, window.date_to, academies, database_stamp()
+                window.as_of,
+                window.date_from,
+                window.date_to,
+                academies,
+                database_stamp(),
+                known_at=window.known_at,
             )
             frame = frame[frame["metric"].isin(never_hidden)].assign(suppressed=False)
         points.append(frame.assign(as_of_on=window.as_of))
@@ -290,9 +315,11 @@ def term_windows(first: dt.date, last: dt.date) -> list[metrics.Window]:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _drill_down(name, as_of, date_from, date_to, academies, stamp) -> pd.DataFrame:
+def _drill_down(name, as_of, date_from, date_to, academies, stamp, known_at=None):
     with cursor() as cur:
-        return metrics.drill_down(cur, name, as_of, date_from, date_to, list(academies))
+        return metrics.drill_down(
+            cur, name, as_of, date_from, date_to, list(academies), known_at=known_at
+        )
 
 
 def drill_down(name: str, filters: Filters, academies: Iterable[str]) -> pd.DataFrame:
@@ -304,11 +331,38 @@ def drill_down(name: str, filters: Filters, academies: Iterable[str]) -> pd.Data
     if not academies:
         return pd.DataFrame()
     return _drill_down(
-        name, filters.as_of, filters.date_from, filters.date_to, academies, database_stamp()
+        name,
+        filters.as_of,
+        filters.date_from,
+        filters.date_to,
+        academies,
+        database_stamp(),
+        filters.known_at,
     ).copy()
 
 
 POLICY_LISTS = ("policy_reviews_due_list", "required_policies_missing_list")
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _changes(metric_id, since, until, academies, stamp) -> pd.DataFrame:
+    from safeguarding import history
+
+    with cursor() as cur:
+        return history.changes(cur, metric_id, since, until, list(academies))
+
+
+def changes(
+    metric_id: str, since: dt.datetime, until: dt.datetime, academies: Iterable[str]
+) -> pd.DataFrame:
+    """Why a figure moved (safeguarding/history.py): the rows behind it added, changed or
+    retired between two knowledge times. The trust lead's only: it names rows of every
+    academy by pseudonymous reference."""
+    scope = current_scope()
+    if scope.role != "trust_lead":
+        raise PermissionError("Only the trust lead sees which rows behind a figure changed.")
+    academies = tuple(a for a in academies if a in scope.detail_academies)
+    return _changes(metric_id, since, until, academies, database_stamp()).copy()
 
 
 def percentage(numerator: int, denominator: int) -> float | None:
@@ -376,7 +430,14 @@ def board_pack_bytes(path: str, scope: Scope, filters: Filters) -> bytes:
     from safeguarding.board_pack import board_pack_for
 
     with database.reader(path) as con:
-        return board_pack_for(con, filters.as_of, scope, filters.date_from, filters.date_to)
+        return board_pack_for(
+            con,
+            filters.as_of,
+            scope,
+            filters.date_from,
+            filters.date_to,
+            known_at=filters.known_at,
+        )
 
 
 def board_pack_maker(filters: Filters):

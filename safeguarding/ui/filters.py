@@ -31,6 +31,8 @@ class Filters:
     academy_codes: tuple[str, ...]  # the academies chosen (all the role may see when none)
     phases: tuple[str, ...]
     window_label: str
+    # the database as it stood then (None: the latest), product.md §2.5
+    known_at: dt.datetime | None = None
 
     @property
     def as_of_last_week(self) -> dt.date:
@@ -39,7 +41,7 @@ class Filters:
     @property
     def window(self) -> Window:
         """The window every query of the page is computed for."""
-        return Window(self.as_of, self.date_from, self.date_to)
+        return Window(self.as_of, self.date_from, self.date_to, self.known_at)
 
 
 def _terms_around(as_of: dt.date) -> list[Term]:
@@ -107,6 +109,9 @@ def _init_state(academies: list[str], phases: list[str]) -> None:
         state["f_custom"] = (min(custom_from, today), min(custom_to, today))
     state["f_academies"] = [a for a in st.query_params.get_all("academy") if a in academies]
     state["f_phases"] = [p for p in st.query_params.get_all("phase") if p in phases]
+    known_on = _from_url("known_on", dt.date.fromisoformat, None)
+    state["f_earlier_knowledge"] = known_on is not None
+    state["f_known_on"] = min(known_on or today, today)
     state["_filters_ready"] = True
 
 
@@ -163,10 +168,12 @@ def sidebar_filters(
             placeholder="All phases",
             format_func=lambda p: p.replace("_", " ").capitalize(),
         )
+        known_at = _knowledge_control(today)
         _pinned_clock_note()
     _future_as_of_warning(as_of, today)
+    _earlier_knowledge_note(known_at)
     date_from, date_to, label = window_dates(window, as_of, term_label, custom)
-    _to_url(as_of, window, term_label, custom, chosen, chosen_phases)
+    _to_url(as_of, window, term_label, custom, chosen, chosen_phases, known_at)
     return Filters(
         as_of=as_of,
         date_from=date_from,
@@ -174,6 +181,7 @@ def sidebar_filters(
         academy_codes=tuple(chosen),
         phases=tuple(chosen_phases),
         window_label=label,
+        known_at=known_at,
     )
 
 
@@ -219,6 +227,7 @@ def _whole_period_filters(academies: dict[str, str], today: dt.date) -> Filters:
             format_func=lambda c: f"{academies[c]} ({c})" if c else "Whole trust",
             key="f_academy",
         )
+        known_at = _knowledge_control(today)
         _pinned_clock_note()
     state["f_academies"] = [chosen] if chosen else []
     if chosen:
@@ -230,6 +239,7 @@ def _whole_period_filters(academies: dict[str, str], today: dt.date) -> Filters:
             icon=":material/shield:",
         )
     _future_as_of_warning(as_of, today)
+    _earlier_knowledge_note(known_at)
     period = next((p for p in choices if p.label == label), None)
     if period is None:  # nothing has ended yet: an empty window before any data
         period = periods.Period("no complete term yet", as_of, as_of - dt.timedelta(days=1))
@@ -238,6 +248,8 @@ def _whole_period_filters(academies: dict[str, str], today: dt.date) -> Filters:
         params["term" if kind == "term" else "year"] = label
     if chosen:
         params["academy"] = [chosen]
+    if known_at is not None:
+        params["known_on"] = known_at.date().isoformat()
     _sync_url(params)
     return Filters(
         as_of=as_of,
@@ -246,6 +258,7 @@ def _whole_period_filters(academies: dict[str, str], today: dt.date) -> Filters:
         academy_codes=tuple(state["f_academies"]),
         phases=(),
         window_label=period.label,
+        known_at=known_at,
     )
 
 
@@ -262,7 +275,42 @@ def _future_as_of_warning(as_of: dt.date, today: dt.date) -> None:
     )
 
 
-def _to_url(as_of, window, term_label, custom, academies, phases) -> None:
+def _knowledge_control(today: dt.date) -> dt.datetime | None:
+    """The "as known on" choice (default: the latest): the figures as the database stood at
+    the end of an earlier day, before the loads since, e.g. to see what a meeting was told."""
+    with st.expander("Advanced", expanded=st.session_state.get("f_earlier_knowledge", False)):
+        earlier = st.checkbox(
+            "As the database stood on an earlier day",
+            key="f_earlier_knowledge",
+            help="Every figure, list and chart as it was at the end of that day, before the "
+            "exports loaded since: what an earlier meeting or board pack was shown.",
+        )
+        known_on = st.date_input(
+            "As known on",
+            key="f_known_on",
+            format="DD/MM/YYYY",
+            max_value=today,
+            disabled=not earlier,
+        )
+    if not earlier:
+        return None
+    if known_on >= today:
+        return clock.now()
+    return dt.datetime.combine(known_on, dt.time.max)
+
+
+def _earlier_knowledge_note(known_at: dt.datetime | None) -> None:
+    if known_at is None:
+        return
+    st.info(
+        f"Not the latest: these are the figures as the database stood at the end of "
+        f"{known_at:%-d %B %Y}, before any export loaded since. Untick “As the database stood "
+        "on an earlier day” under Advanced for the latest.",
+        icon=":material/history:",
+    )
+
+
+def _to_url(as_of, window, term_label, custom, academies, phases, known_at=None) -> None:
     params: dict[str, str | list[str]] = {"as_of": as_of.isoformat(), "window": window}
     if window == "term" and term_label:
         params["term"] = term_label
@@ -272,6 +320,8 @@ def _to_url(as_of, window, term_label, custom, academies, phases) -> None:
         params["academy"] = list(academies)
     if phases:
         params["phase"] = list(phases)
+    if known_at is not None:
+        params["known_on"] = known_at.date().isoformat()
     _sync_url(params)
 
 

@@ -43,6 +43,16 @@ class UploadOutcome:
         return any(r.status == "loaded" for r in self.results)
 
 
+# What a batch of files holds, for the Data page's choice, and what it means for ingest_files.
+COMPLETENESS = {
+    "usual": "As each dataset usually comes: a policy register is complete; concerns, "
+    "referrals, staff and training add and change rows",
+    "complete": "Complete exports: retire the rows of their academies they no longer hold",
+    "partial": "New and changed rows only: retire nothing",
+}
+FULL_CHOICE = {"usual": None, "complete": True, "partial": False}
+
+
 def may_upload(scope: Scope) -> bool:
     """product.md §5: the trust lead loads for any academy, a DSL for their own; the governor roles
     see aggregates only and load nothing. Those who may load are exactly those who may see
@@ -108,6 +118,8 @@ def ingest_uploads(
     db=None,
     wait_seconds: float | None = None,
     scope: Scope | None = None,
+    full: bool | None = None,
+    allow_mass_retire: bool = False,
 ) -> UploadOutcome:
     """Ingest the files in one write session, as `ingest` does on the command line. With a
     scope, the academy must be one that person may load for (checked here, where the data is
@@ -141,6 +153,8 @@ def ingest_uploads(
             who=who,
             progress=progress,
             wait_seconds=wait_seconds,
+            full=full,
+            allow_mass_retire=allow_mass_retire,
         )
     except database.DatabaseBusy:
         return UploadOutcome(
@@ -180,6 +194,8 @@ def headline(result: FileResult) -> tuple[str, str]:
         f"**{result.file_name}** ({what}): {result.rows_loaded:,} of {result.rows_read:,} rows "
         f"loaded ({result.rows_changed:,} new or changed)"
     )
+    if result.rows_retired:
+        loaded += f"; {result.rows_retired:,} row(s) it no longer holds retired (kept in history)"
     if result.rows_quarantined:
         return "warning", (
             f"{loaded}; **{result.rows_quarantined:,} quarantined**. Fix those rows in the "
