@@ -119,7 +119,6 @@ def test_uploads_take_each_dataset_as_it_usually_comes_unless_told(trust, db):
     assert complete.rows_retired == 1
     assert upload("policies.csv", POLICIES + P1, full=False).rows_retired == 0
     assert rows(db, "select count(*) from policies") == [(2,)]
-    assert uploads.FULL_CHOICE == {"usual": None, "complete": True, "partial": False}
 
 
 @pytest.mark.usefixtures("changed_demo")

@@ -1,15 +1,15 @@
 -- Loads the staged policies rows as new versions (product.md §2.5), one statement after another:
 -- 1. incoming: the staged rows that are new or differ from the current version of their row
---    (academy_code, policy_key); a row equal to its current version adds nothing, so an identical
---    re-export adds no versions.
--- 2. the current versions that incoming rows replace are superseded by this ingest.
--- 3. with $is_full (the file is the complete export of policies for the academies it covers),
---    the current rows of those academies that the file no longer holds are retired. A key on a
+--    (academy_code, policy_key); a row equal to its current version adds nothing, so an identical re-export
+--    adds no versions.
+-- 2. retired: with $is_full (the file is the complete export of policies for the academies it
+--    covers), the current rows of those academies that the file no longer holds. A key on a
 --    quarantined line of the file is still held: a fault never retires a row.
---    current_rows: how many current rows each academy it covers had, for the mass-retire
---    guard (load/mass_retirement).
--- 4. the incoming rows are added as the current versions, known from $ingested_at.
--- 5. one row: how many versions were added and how many rows retired.
+-- 3. current_rows: how many current rows each academy with retired rows had, for the
+--    mass-retire guard (load/mass_retirement).
+-- 4. the current versions of the incoming and retired rows end with this ingest, and
+-- 5. the incoming rows are added as the current versions, known from $ingested_at.
+-- 6. one row: how many versions were added and how many rows retired.
 -- Reads temp tables staged_ok (the rows without faults) and staged (every row of the file).
 -- Parameters: $ingest_id, $ingested_at, $is_full, $default_academy (the --academy, or null).
 create or replace temp table incoming as
@@ -18,18 +18,10 @@ except
 select * exclude (ingest_id) from policies
 where academy_code in (select academy_code from staged_ok);
 
-update policies_versions as versions
-set known_until = $ingested_at::timestamp, retired_by = $ingest_id::integer
-from incoming
-where versions.known_until is null
-      and versions.academy_code = incoming.academy_code
-      and versions.policy_key = incoming.policy_key;
-
 create or replace temp table retired as
-select versions.*
-from policies_versions as versions
+select academy_code, policy_key
+from policies as versions
 where $is_full::boolean
-  and versions.known_until is null
   and (
       versions.academy_code in (select academy_code from staged)
       or versions.academy_code = $default_academy::varchar
@@ -49,10 +41,14 @@ group by academy_code;
 
 update policies_versions as versions
 set known_until = $ingested_at::timestamp, retired_by = $ingest_id::integer
-from retired
+from (
+    select academy_code, policy_key from incoming
+    union all
+    select academy_code, policy_key from retired
+) as ended
 where versions.known_until is null
-      and versions.academy_code = retired.academy_code
-      and versions.policy_key = retired.policy_key;
+  and versions.academy_code = ended.academy_code
+  and versions.policy_key = ended.policy_key;
 
 insert into policies_versions
 select *, $ingest_id::integer as ingest_id, $ingested_at::timestamp as known_from,

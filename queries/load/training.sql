@@ -1,15 +1,15 @@
 -- Loads the staged training rows as new versions (product.md §2.5), one statement after another:
 -- 1. incoming: the staged rows that are new or differ from the current version of their row
---    (academy_code, staff_ref, course, completed_on); a row equal to its current version adds nothing, so an identical
---    re-export adds no versions.
--- 2. the current versions that incoming rows replace are superseded by this ingest.
--- 3. with $is_full (the file is the complete export of training for the academies it covers),
---    the current rows of those academies that the file no longer holds are retired. A key on a
+--    (academy_code, staff_ref, course, completed_on); a row equal to its current version adds nothing, so an identical re-export
+--    adds no versions.
+-- 2. retired: with $is_full (the file is the complete export of training for the academies it
+--    covers), the current rows of those academies that the file no longer holds. A key on a
 --    quarantined line of the file is still held: a fault never retires a row.
---    current_rows: how many current rows each academy it covers had, for the mass-retire
---    guard (load/mass_retirement).
--- 4. the incoming rows are added as the current versions, known from $ingested_at.
--- 5. one row: how many versions were added and how many rows retired.
+-- 3. current_rows: how many current rows each academy with retired rows had, for the
+--    mass-retire guard (load/mass_retirement).
+-- 4. the current versions of the incoming and retired rows end with this ingest, and
+-- 5. the incoming rows are added as the current versions, known from $ingested_at.
+-- 6. one row: how many versions were added and how many rows retired.
 -- Reads temp tables staged_ok (the rows without faults) and staged (every row of the file).
 -- Parameters: $ingest_id, $ingested_at, $is_full, $default_academy (the --academy, or null).
 create or replace temp table incoming as
@@ -18,20 +18,10 @@ except
 select * exclude (ingest_id) from training
 where academy_code in (select academy_code from staged_ok);
 
-update training_versions as versions
-set known_until = $ingested_at::timestamp, retired_by = $ingest_id::integer
-from incoming
-where versions.known_until is null
-      and versions.academy_code = incoming.academy_code
-      and versions.staff_ref = incoming.staff_ref
-      and versions.course = incoming.course
-      and versions.completed_on = incoming.completed_on;
-
 create or replace temp table retired as
-select versions.*
-from training_versions as versions
+select academy_code, staff_ref, course, completed_on
+from training as versions
 where $is_full::boolean
-  and versions.known_until is null
   and (
       versions.academy_code in (select academy_code from staged)
       or versions.academy_code = $default_academy::varchar
@@ -53,12 +43,16 @@ group by academy_code;
 
 update training_versions as versions
 set known_until = $ingested_at::timestamp, retired_by = $ingest_id::integer
-from retired
+from (
+    select academy_code, staff_ref, course, completed_on from incoming
+    union all
+    select academy_code, staff_ref, course, completed_on from retired
+) as ended
 where versions.known_until is null
-      and versions.academy_code = retired.academy_code
-      and versions.staff_ref = retired.staff_ref
-      and versions.course = retired.course
-      and versions.completed_on = retired.completed_on;
+  and versions.academy_code = ended.academy_code
+  and versions.staff_ref = ended.staff_ref
+  and versions.course = ended.course
+  and versions.completed_on = ended.completed_on;
 
 insert into training_versions
 select *, $ingest_id::integer as ingest_id, $ingested_at::timestamp as known_from,
