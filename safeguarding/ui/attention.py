@@ -31,7 +31,8 @@ SHOWN_COLUMNS = [
 
 def show(actions: pd.DataFrame, file_name: str) -> None:
     counts = actions.groupby("area", sort=False).size()
-    st.markdown(" · ".join(f"**{n}** {area.lower()}" for area, n in counts.items()))
+    # "DSL review overdue" stays DSL: only the first letter is lowered.
+    st.markdown(" · ".join(f"**{n}** {area[0].lower()}{area[1:]}" for area, n in counts.items()))
     st.dataframe(
         actions[SHOWN_COLUMNS],
         hide_index=True,
