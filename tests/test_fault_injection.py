@@ -83,26 +83,30 @@ def world(tmp_path_factory):
     big = _big_file(folder / "big.csv")
     reference = folder / "reference.duckdb"
     shutil.copyfile(base, reference)
+    started = time.monotonic()
     done = _cli(str(big), "--db", str(reference))
     out, err = done.communicate(timeout=120)
+    took = time.monotonic() - started
     assert done.returncode == 0, out + err
     before, after = _state(base), _state(reference)
     assert before != after and before["concerns"] != after["concerns"]
-    return folder, base, big, before, after
+    return folder, base, big, before, after, took
 
 
-def _delays(count: int) -> list[float]:
-    """Kill points spread over the whole ingest (start-up, reading, loading, copying, the swap),
-    from a fixed seed so that a failure can be replayed."""
+def _delays(count: int, took: float) -> list[float]:
+    """Kill points spread over the whole ingest (start-up, reading, loading, copying, the swap)
+    as long as it took on this machine just now (a loaded CI runner is slower), and a little
+    past it, from a fixed seed so that a failure can be replayed."""
     rng = random.Random(20261128)
-    even = [0.05 + 1.9 * i / max(count - 1, 1) for i in range(count)]
+    span = max(1.9, 1.1 * took)
+    even = [0.05 + span * i / max(count - 1, 1) for i in range(count)]
     return [round(d + rng.uniform(-0.04, 0.04), 3) for d in even]
 
 
 def test_kill_minus_nine_never_leaves_a_partial_database(world, tmp_path):
-    folder, base, big, before, after = world
+    folder, base, big, before, after, took = world
     outcomes = []
-    for run, delay in enumerate(_delays(REPETITIONS)):
+    for run, delay in enumerate(_delays(REPETITIONS, took)):
         db = tmp_path / f"run-{run}" / "trust.duckdb"
         db.parent.mkdir()
         shutil.copyfile(base, db)
@@ -155,7 +159,7 @@ HOLD_LOCK = textwrap.dedent(
 
 
 def test_an_ingest_waits_a_bounded_time_for_another_writer_then_fails_clearly(world, tmp_path):
-    _folder, base, big, before, _ = world
+    _folder, base, big, before, _, _ = world
     db = tmp_path / "trust.duckdb"
     shutil.copyfile(base, db)
     holder = subprocess.Popen(
@@ -184,7 +188,7 @@ def test_an_ingest_waits_a_bounded_time_for_another_writer_then_fails_clearly(wo
 def test_an_open_reader_does_not_block_an_ingest_and_keeps_its_snapshot(world, tmp_path):
     """product.md §8: a process holding the file open blocks DuckDB writers; the copy-and-swap
     writer must not be blocked, and the open reader keeps a consistent (old) view."""
-    _folder, base, big, _before, after = world
+    _folder, base, big, _before, after, _ = world
     db = tmp_path / "trust.duckdb"
     shutil.copyfile(base, db)
     reader = subprocess.Popen(
