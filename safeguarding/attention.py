@@ -111,11 +111,12 @@ def shortfalls(figures: pd.DataFrame) -> pd.DataFrame:
     return both[["academy_code", "metric", "shortfall"]]
 
 
-def as_records(items: pd.DataFrame) -> list[dict[str, Any]]:
+def as_records(items: pd.DataFrame, columns: list[str] | None = None) -> list[dict[str, Any]]:
     """JSON-ready dicts: dates as YYYY-MM-DD, whole numbers as integers, missing as None."""
+    columns = columns or COLUMNS
     records = []
-    for row in items[COLUMNS].to_dict("records"):
-        records.append({column: _plain(row[column]) for column in COLUMNS})
+    for row in items[columns].to_dict("records"):
+        records.append({column: _plain(row[column]) for column in columns})
     return records
 
 
@@ -123,7 +124,9 @@ def _plain(value: Any) -> Any:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
+        return value.isoformat(sep=" ") if value != value.normalize() else value.date().isoformat()
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
     if hasattr(value, "item"):  # numpy scalars

@@ -41,6 +41,9 @@ class Standards:
     stale_after_days: int
     suppression_threshold: int
     required_policy_types: tuple[str, ...]
+    # A statutory item (CSC feedback, DSL review) still open after this many working days
+    # past its deadline is marked "escalate" on the meeting's agenda.
+    escalate_after_working_days: int
     # The `source` of each section, e.g. sources["csc_feedback"], for tooltips and docs.
     sources: dict[str, str]
     # Statutory guidance title -> the edition in force ([guidance_editions]; KCSIE's comes
@@ -115,6 +118,14 @@ SCHEMA: dict[str, dict[str, tuple[str, Callable[[Any], Any]]]] = {
     "data_freshness": {"stale_after_days": ("stale_after_days", _whole_number(1))},
     "suppression": {"threshold": ("suppression_threshold", _whole_number(0))},
     "required_policies": {"types": ("required_policy_types", _list_of("policy_type"))},
+    "escalation": {"after_working_days": ("escalate_after_working_days", _whole_number(0))},
+}
+# Sections added after trusts wrote their own files: a file without one gets these values.
+DEFAULT_SECTIONS: dict[str, dict[str, Any]] = {
+    "escalation": {
+        "after_working_days": 5,
+        "source": "Trust practice: escalate to the local authority's safeguarding partnership",
+    },
 }
 
 
@@ -149,7 +160,7 @@ def parse(document: dict[str, Any], path: Path | str = "standards.toml") -> Stan
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
     for section, keys in SCHEMA.items():
-        table = document.get(section)
+        table = document.get(section, DEFAULT_SECTIONS.get(section))
         if not isinstance(table, dict):
             raise StandardsError(f"{path}: the section [{section}] is missing.")
         extra = sorted(set(table) - set(keys) - {"source"})
