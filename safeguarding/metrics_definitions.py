@@ -42,6 +42,22 @@ METRIC_IDS = (
     "required_policies_missing",
 )
 
+# The overview's tiles and the meeting record's figures, in this order.
+HEADLINE_METRICS = (
+    "csc_feedback_on_time_pct",
+    "csc_feedback_overdue",
+    "dsl_review_on_time_pct",
+    "lado_on_time_pct",
+    "safeguarding_training_in_date_pct",
+    "training_expiring_30d",
+    "dsl_training_in_date_pct",
+    "academies_without_trained_deputy",
+    "induction_on_time_pct",
+    "kcsie_annex_b_read_pct",
+    "policies_overdue",
+    "required_policies_missing",
+)
+
 UNITS = ("count", "%", "hours")
 KINDS = ("event", "state")
 BETTER = ("higher", "lower", "neither")

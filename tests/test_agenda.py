@@ -284,3 +284,50 @@ def test_governors_counts_about_children_are_trust_wide_and_suppressed(week, tru
     others = counts[~counts.index.isin(about_children.index)]
     assert set(others["academy_code"]) == {"OAK"}
     assert all(isinstance(v, int) for v in others["open"])
+
+
+def _cells(workbook_bytes):
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes))
+    return {
+        sheet.title: [[cell.value for cell in row] for row in sheet.iter_rows()]
+        for sheet in book.worksheets
+    }
+
+
+def test_the_meeting_record_is_rebuilt_cell_for_cell_after_later_loads(week, trust):
+    from safeguarding import meeting_record
+
+    known = dt.datetime(2026, 11, 27, 12, 0)
+    meeting = agenda.meeting(Window.ending(THIS_MEETING, known_at=known), LAST_MEETING)
+
+    def build(generated_at):
+        with database.reader(week) as con:
+            return _cells(meeting_record.build(con, meeting, ["OAK"], ["OAK"], generated_at))
+
+    first = build(dt.datetime(2026, 11, 27, 12, 0))
+    trust("referrals.csv", HEADER + R_OPEN.replace(",\n", ",2026-11-27 09:00\n") + R_MIDWEEK,
+          now=dt.datetime(2026, 11, 27, 18, 0))
+    actions.record(week, LEAD, [actions.Decision(_key("R-MIDWEEK"), "Feedback overdue",
+                                                 status="done")])
+    again = build(dt.datetime(2026, 11, 28, 8, 0))
+    generated = [i for i, row in enumerate(first["Meeting"]) if row[0] == "Generated at"]
+    for rows in (first, again):
+        for i in generated:
+            rows["Meeting"][i] = None
+    assert again == first
+    agenda_rows = first["Agenda"]
+    header = agenda_rows[2]
+    open_row = next(r for r in agenda_rows if r[header.index("Item key")] == _key("R-OPEN"))
+    assert (open_row[header.index("Owner")], open_row[header.index("Agreed action")]) == (
+        "DSL, OAK", "Chase social care"
+    )
+    assert first["Figures"][3][0]  # the first headline figure's label
+    # The latest knowledge sees the new feedback: the record differs.
+    latest = agenda.meeting(Window.ending(THIS_MEETING), LAST_MEETING)
+    with database.reader(week) as con:
+        now_cells = _cells(meeting_record.build(con, latest, ["OAK"], ["OAK"], known))
+    assert now_cells["Agenda"] != first["Agenda"]

@@ -8,24 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from safeguarding.codes import TRUST
+from safeguarding.metrics_definitions import HEADLINE_METRICS
 from safeguarding.disclosure import SUPPRESSED as SUPPRESSED_MARK
 from safeguarding.ui import charts
 from safeguarding.ui.components import definitions, format_value, metric_help_text
 
-HEADLINE_METRICS = (
-    "csc_feedback_on_time_pct",
-    "csc_feedback_overdue",
-    "dsl_review_on_time_pct",
-    "lado_on_time_pct",
-    "safeguarding_training_in_date_pct",
-    "training_expiring_30d",
-    "dsl_training_in_date_pct",
-    "academies_without_trained_deputy",
-    "induction_on_time_pct",
-    "kcsie_annex_b_read_pct",
-    "policies_overdue",
-    "required_policies_missing",
-)
 
 
 def trust_figures(values: pd.DataFrame) -> dict[str, dict]:
