@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from safeguarding.ui import attention, components, data, session, tiles
+from safeguarding import actions, disclosure
+from safeguarding.ui import attention, components, data, meeting, session, tiles
 
 ctx = session.context()
 filters = ctx.filters
@@ -25,18 +26,57 @@ for position, metric_id in enumerate(tiles.HEADLINE_METRICS):
     with columns[position % 3]:
         tiles.tile(metric_id, now.get(metric_id, {}), week_ago.get(metric_id, {}))
 
-st.subheader("Needs attention")
-st.caption(
-    "Feedback overdue from children's social care, DSL reviews overdue, training out of date or "
-    "expiring within 30 days, policies overdue, due soon or missing, policy flags and academies "
-    "whose data is stale — most urgent first."
-)
-actions = data.needs_attention(filters.window, ctx.academy_codes)
-if actions.empty:
-    st.success("Nothing needs attention for these filters.")
+st.subheader("Since the last meeting")
+last_recorded = data.last_meeting(filters.as_of)
+since = meeting.since_picker(filters.as_of, last_recorded)
+if ctx.scope.role not in data.AGENDA_ROLES:
+    meeting.governor_counts(
+        data.meeting_counts(filters.window, since, ctx.academy_codes), disclosure.threshold()
+    )
 else:
-    attention.show(actions, f"needs-attention-{filters.as_of.isoformat()}.csv")
-    st.caption(attention.SCOPE_NOTE)
+    st.caption(
+        "The needs-attention list now against the list the last meeting saw (as the database "
+        "stood at the end of that day): feedback overdue from children's social care, DSL "
+        "reviews overdue, training out of date or expiring within 30 days, policies overdue, due "
+        "soon or missing, policy flags and stale data. Escalations first (statutory items open "
+        "more than the standard's working days past their deadline), then items past their "
+        "target date, new items and the longest open. Closing an item (done, or won't act with "
+        "a reason) takes it off the agenda, never out of the figures."
+    )
+    items = data.meeting_agenda(filters.window, since, ctx.academy_codes)
+    if items.empty:
+        st.success("Nothing needs attention for these filters.")
+    else:
+        meeting.show_counts(items)
+        decisions = meeting.agenda_editor(
+            items, ctx.scope.aggregate_academies, can_decide=not filters.known_at
+        )
+        if decisions:
+            try:
+                saved = data.record_decisions(ctx.user.email, decisions)
+            except actions.DecisionRefused as refused:
+                st.error(f"Nothing was saved: {refused}")
+            else:
+                st.toast(f"Saved {saved} decision(s).")
+                st.rerun()
+        elif decisions == []:
+            st.info("No change to save.")
+        if filters.known_at:
+            st.caption("Decisions are recorded on the latest view only, not as known earlier.")
+        st.download_button(
+            "Download the meeting record (Excel)",
+            data=lambda: data.meeting_record_bytes(filters.window, since, ctx.academy_codes),
+            file_name=f"meeting-record-{filters.as_of.isoformat()}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="meeting_record_download",
+            icon=":material/download:",
+        )
+        st.caption(attention.SCOPE_NOTE)
+    meeting.history(data.decision_history(ctx.academy_codes))
+    if ctx.scope.role == "trust_lead" and last_recorded != filters.as_of:
+        if st.button(f"Record a meeting held on {filters.as_of:%-d %B %Y}", key="record_meeting"):
+            data.record_meeting(ctx.user.email, filters.as_of)
+            st.rerun()
 
 board_pack = data.board_pack_maker(filters)
 if board_pack is not None:

@@ -137,13 +137,14 @@ def demo_build(tmp_path_factory):
     made, and loaded, on TODAY): (database path, demo result, ingest results). Tests must not
     change it."""
     from safeguarding import demo
+    from safeguarding.demo.loading import ingest_demo
 
     folder = tmp_path_factory.mktemp("demo")
     options = demo.DemoOptions(seed=1)
     assert options.today == TODAY
     result = demo.generate_demo(folder / "exports", options)
     db_path = folder / "trust.duckdb"
-    ingested = ingest_files(result.files, db=db_path, who="demo")
+    ingested = ingest_demo(result.files, db_path, TODAY)
     database.mark_origin(db_path, "demo")
     return db_path, result, ingested
 

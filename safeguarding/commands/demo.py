@@ -110,14 +110,13 @@ def _replaceable(db_path: Path) -> bool:
 
 
 def _ingest(result: demo.DemoResult, options: demo.DemoOptions, db_path: Path) -> int:
-    # Imported here so that writing the files never depends on the ingest machinery.
-    from safeguarding.ingest import ingest_files
+    from safeguarding.demo.loading import ingest_demo
 
     # The demo database is built fresh: nothing from an earlier run may survive.
     for stale in (db_path, db_path.with_name(db_path.name + ".wal")):
         stale.unlink(missing_ok=True)
     started = time.perf_counter()
-    results = ingest_files(result.files, db=db_path, who="demo", today=options.today)
+    results = ingest_demo(result.files, db_path, options.today)
     refused = [r for r in results if r.status == "refused"]
     loaded = sum(r.rows_loaded for r in results)
     quarantined = sum(r.rows_quarantined for r in results)

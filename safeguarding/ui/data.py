@@ -448,3 +448,95 @@ def board_pack_maker(filters: Filters):
         return None
     path = database_path()
     return lambda: board_pack_bytes(path, scope, filters)
+
+
+# --- the weekly meeting (product.md §4.2) ------------------------------------------------------
+
+AGENDA_ROLES = ("trust_lead", "dsl")
+
+
+def last_meeting(as_of: dt.date) -> dt.date | None:
+    """The last recorded meeting before the as-of date, if the trust records them."""
+    from safeguarding import actions
+
+    with cursor() as cur:
+        return actions.last_meeting_before(cur, as_of)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _agenda(window, since, record_academies, register_academies, rules, stamp):
+    from safeguarding import agenda
+
+    with cursor() as cur:
+        meeting = agenda.meeting(window, since)
+        return agenda.agenda(cur, meeting, record_academies, register_academies)
+
+
+def _agenda_academies(academies: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    scope = current_scope()
+    academies = tuple(academies)
+    return (
+        tuple(a for a in academies if a in scope.detail_academies),
+        tuple(a for a in academies if a in scope.aggregate_academies),
+    )
+
+
+def meeting_agenda(window: Window, since: dt.date, academies: Iterable[str]) -> pd.DataFrame:
+    """The agenda since the last meeting (safeguarding/agenda.py), item by item: trust leads
+    and DSLs only. Governors get meeting_counts; asking for items refuses."""
+    if current_scope().role not in AGENDA_ROLES:
+        raise PermissionError("Governors see counts of the meeting's items, never the items.")
+    record, register = _agenda_academies(academies)
+    return _agenda(
+        window, since, record, register, _frozen(_standards()), database_stamp()
+    ).copy()
+
+
+def meeting_counts(window: Window, since: dt.date, academies: Iterable[str]) -> pd.DataFrame:
+    """What governors see of the agenda: open, overdue and resolved per area and academy, with
+    counts about children trust-wide only and small ones suppressed (agenda.governor_counts)."""
+    from safeguarding import agenda, disclosure
+
+    scope = current_scope()
+    shown = tuple(a for a in academies if a in scope.aggregate_academies)
+    # Counts only leave this function: the items are computed over the academies in view.
+    items = _agenda(window, since, shown, shown, _frozen(_standards()), database_stamp())
+    return agenda.governor_counts(items, disclosure.threshold())
+
+
+def decision_history(academies: Iterable[str]) -> pd.DataFrame:
+    """Every decision about the items of the academies whose records the viewer sees."""
+    from safeguarding import actions
+
+    if current_scope().role not in AGENDA_ROLES:
+        raise PermissionError("Governors do not see the action register.")
+    record, _ = _agenda_academies(academies)
+    with cursor() as cur:
+        return actions.history(cur, record)
+
+
+def record_decisions(identity: str, decisions) -> int:
+    """Store the viewer's decisions (checked against their scope in safeguarding/actions.py)."""
+    from safeguarding import actions
+
+    actor = actions.Actor(identity, current_scope())
+    return len(actions.record(database_path(), actor, decisions))
+
+
+def record_meeting(identity: str, held_on: dt.date) -> None:
+    from safeguarding import actions
+
+    actions.record_meeting(database_path(), actions.Actor(identity, current_scope()), held_on)
+
+
+def meeting_record_bytes(window: Window, since: dt.date, academies: Iterable[str]) -> bytes:
+    """The meeting record (safeguarding/meeting_record.py) for the viewer's academies."""
+    from safeguarding import agenda, clock, meeting_record
+
+    if current_scope().role not in AGENDA_ROLES:
+        raise PermissionError("Governors do not get the meeting record.")
+    record, register = _agenda_academies(academies)
+    with database.reader(database_path()) as con:
+        return meeting_record.build(
+            con, agenda.meeting(window, since), record, register, clock.now()
+        )

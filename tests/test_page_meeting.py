@@ -1,0 +1,73 @@
+"""The weekly meeting on the overview (product.md §4.2), as each role sees it: the counts since
+the last meeting and the change of each item for those who see records; counts alone, with the
+reason, for governors; the data layer refuses items to governors whatever the page does."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from conftest import TODAY
+from page_helpers import open_as
+
+from safeguarding import agenda, database
+from safeguarding.codes import SUPPRESSED, TRUST
+from safeguarding.window import Window
+
+
+def _demo_agenda(db, academies=None):
+    with database.reader(db) as con:
+        codes = academies or [r[0] for r in con.execute("select academy_code from academies").fetchall()]
+        return agenda.agenda(con, agenda.meeting(Window.ending(TODAY)), codes, codes)
+
+
+def test_the_trust_lead_sees_the_counts_and_the_change_of_each_item(demo_db, monkeypatch):
+    app = open_as("trust_lead", "pages/overview.py", demo_db, monkeypatch)
+    assert not app.exception
+    items = _demo_agenda(demo_db)
+    headline = agenda.headline(agenda.counts(items))
+    assert any(headline in m.value for m in app.markdown), headline
+    current, *rest = app.dataframe
+    shown = current.value
+    assert len(shown) == (items["change"] != "resolved").sum()
+    assert set(shown["change"].str.split(",").str[0]) <= {"New", "Still open"}
+    # Escalations lead the agenda.
+    flags = list(shown["flag"])
+    assert flags[: flags.count("Escalate")] == ["Escalate"] * flags.count("Escalate")
+    if (items["change"] == "resolved").any():
+        assert rest and rest[0].value["change"].str.startswith("Resolved").all()
+    labels = [b.label for b in app.button]
+    assert any(label.startswith("Record a meeting held on") for label in labels)
+
+
+@pytest.mark.parametrize("role", ["governor", "local_governor"])
+def test_governors_see_counts_only_and_why(role, demo_db, monkeypatch):
+    app = open_as(role, "pages/overview.py", demo_db, monkeypatch, academy="ALDER")
+    assert not app.exception
+    assert any("Items are not listed for governors" in i.value for i in app.info)
+    [counts] = [t.value for t in app.dataframe]
+    assert list(counts.columns) == ["area", "academy_code", "open", "overdue", "resolved"]
+    child_areas = {"Feedback from children's social care overdue", "DSL review overdue"}
+    about_children = counts[counts["area"].isin(child_areas)]
+    assert set(about_children["academy_code"]) <= {TRUST}
+    for column in ("open", "overdue", "resolved"):
+        for value in about_children[column]:
+            assert value == SUPPRESSED or value == 0 or int(value) > 5
+    assert not any("Save decisions" in b.label for b in app.button)
+
+
+def test_the_data_layer_refuses_items_to_governors(demo_db, monkeypatch):
+    from safeguarding.scope import Scope
+    from safeguarding.ui import data
+
+    monkeypatch.setenv("SAFEGUARDING_DB", str(demo_db))
+    state = {}
+    monkeypatch.setattr(data.st, "session_state", state)
+    data.set_scope(Scope("governor", ("OAK",), (), True))
+    window = Window.ending(TODAY)
+    with pytest.raises(PermissionError):
+        data.meeting_agenda(window, TODAY - dt.timedelta(days=7), ["OAK"])
+    with pytest.raises(PermissionError):
+        data.decision_history(["OAK"])
+    with pytest.raises(PermissionError):
+        data.meeting_record_bytes(window, TODAY - dt.timedelta(days=7), ["OAK"])
