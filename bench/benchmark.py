@@ -18,7 +18,16 @@ Writes the demo generator's exports for the trust (or reuses them), then measure
 - every dashboard page under Streamlit's AppTest: cold (a fresh process with empty caches,
   the page opened by its link, so dashboard.py runs and sends it to the page) and warm (the
   median of several reruns of the same session);
-- the peak resident memory of each of those processes.
+- the peak resident memory of each of those processes;
+- with history (issue 15): `--weeks` (10) weekly full re-exports written from the exports
+  (bench/weekly.py: about 1 % of the CSV rows changed a week, a few removed and added),
+  re-ingested with `full=True` one after another into a copy of the database, each at its own
+  knowledge time (the base ingest's time + k weeks, given to the ingest and pinned with
+  SAFEGUARDING_NOW), each timed against a bare read of the same files; the rows changed, added
+  and retired; the database's size before and after; then `metrics.compute` latest and as known
+  5 weeks ago (cold and warm, each in its own process), the `metrics` command latest and with
+  `--known-at`, and pages on the database with history (latest; the overview also as known 5
+  weeks ago).
 
 Each measurement runs in its own process (`python -m bench.benchmark WORKER ...`), so peak
 memory is per step and no cache survives from one step to the next. Timings are wall-clock
@@ -34,6 +43,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -43,11 +53,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench import weekly
 from safeguarding.paths import PROJECT_ROOT
 
 DEFAULT_WORK_DIR = PROJECT_ROOT / "data" / "large"  # git ignores it
 DEFAULT_TODAY = dt.date(2026, 11, 28)
 TREND_TERMS = 15
+WEEKS = 10
+PAST_WEEKS_BACK = 5  # "as known 5 weeks ago"
+HISTORY_DATASETS = ("concerns", "referrals", "staff", "training", "policies")
 RESULT_MARKER = "BENCH-RESULT "
 FILES_MANIFEST = "bench-files.json"
 # product.md §7 on a 2-core machine.
@@ -57,6 +71,10 @@ TARGETS = {
     "ingest_ratio": 2.0,
     "peak_rss_mb": 2048,
     "metrics_command_seconds": 3.0,
+    # With history (issue 15).
+    "weekly_reingest_ratio": 1.5,
+    "past_metrics_ratio": 2.0,
+    "history_warm_page_seconds": 0.25,
 }
 PAGES = (
     "pages/overview.py",
@@ -83,6 +101,8 @@ class BenchOptions:
     repeat: int = 1  # baseline and ingest runs; the median is reported
     regenerate: bool = False
     pages: tuple[str, ...] = PAGES
+    weeks: int = WEEKS  # weekly full re-exports for the history figures
+    history_pages: tuple[str, ...] = PAGES  # pages timed on the database with history
 
     @property
     def exports_dir(self) -> Path:
@@ -91,6 +111,14 @@ class BenchOptions:
     @property
     def db_path(self) -> Path:
         return self.work_dir / "bench.duckdb"
+
+    @property
+    def weekly_dir(self) -> Path:
+        return self.work_dir / "weekly"
+
+    @property
+    def history_db_path(self) -> Path:
+        return self.work_dir / "bench-history.duckdb"
 
     @property
     def result_path(self) -> Path:
@@ -115,6 +143,7 @@ def run(options: BenchOptions, echo=print) -> dict[str, Any]:
             "today": options.today.isoformat(),
             "warm_runs": options.warm_runs,
             "repeat": options.repeat,
+            "weeks": options.weeks,
         },
         "dataset": dataset,
     }
@@ -172,11 +201,14 @@ def run(options: BenchOptions, echo=print) -> dict[str, Any]:
             },
         )
 
+    result["history"] = _history(options, files, dataset, echo)
+
     result["peak_rss_mb"] = {
         "baseline": max(b["peak_rss_mb"] for b in baselines),
         "ingest": max(i["peak_rss_mb"] for i in [*ingests, *csv_ingests, *xlsx_ingests]),
         "metrics": max(result["metrics"]["peak_rss_mb"], result["metrics_command"]["peak_rss_mb"]),
         "pages": max(p["peak_rss_mb"] for p in result["pages"].values()),
+        "history": result["history"]["peak_rss_mb"],
     }
     result["peak_rss_mb"]["max"] = max(result["peak_rss_mb"].values())
     result["targets"] = targets(result)
@@ -191,12 +223,26 @@ def targets(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
     pages = result["pages"]
     worst_warm = max(pages.items(), key=lambda kv: kv[1]["warm_seconds"])
     worst_cold = max(pages.items(), key=lambda kv: kv[1]["cold_seconds"])
+    history = result["history"]
+    worst_history = max(history["pages"].items(), key=lambda kv: kv[1]["warm_seconds"])
     measured = {
         "warm_page_seconds": (worst_warm[1]["warm_seconds"], worst_warm[0]),
         "cold_page_seconds": (worst_cold[1]["cold_seconds"], worst_cold[0]),
         "ingest_ratio": (result["ingest"]["ratio"], "all files"),
         "peak_rss_mb": (result["peak_rss_mb"]["max"], "largest process"),
         "metrics_command_seconds": (result["metrics_command"]["seconds"], "fresh process"),
+        "weekly_reingest_ratio": (
+            history["weekly_reingest_ratio"],
+            f"median of {history['weeks']} weekly full re-ingests",
+        ),
+        "past_metrics_ratio": (
+            history["past_ratio_warm"],
+            f"metrics.compute warm, as known {history['past_weeks_back']} weeks ago ÷ latest",
+        ),
+        "history_warm_page_seconds": (
+            worst_history[1]["warm_seconds"],
+            f"{worst_history[0]} with history",
+        ),
     }
     return {
         name: {
@@ -251,11 +297,13 @@ def table(result: dict[str, Any]) -> str:
                 "≤ 1.5 s / ≤ 250 ms",
             )
         )
+    rows.extend(_history_rows(result["history"]))
     peak = result["peak_rss_mb"]
     rows.append(
         (
-            "peak RSS: ingest / pages / metrics",
-            f"{peak['ingest']:.0f} / {peak['pages']:.0f} / {peak['metrics']:.0f} MB",
+            "peak RSS: ingest / pages / metrics / history",
+            f"{peak['ingest']:.0f} / {peak['pages']:.0f} / {peak['metrics']:.0f} / "
+            f"{peak['history']:.0f} MB",
             "≤ 2048 MB",
         )
     )
@@ -268,6 +316,73 @@ def table(result: dict[str, Any]) -> str:
         for name, t in result["targets"].items()
     ]
     return "\n".join([*lines, "", *met])
+
+
+def _history_rows(history: dict[str, Any]) -> list[tuple[str, str, str]]:
+    back = history["past_weeks_back"]
+    latest, past = history["metrics_latest"], history["metrics_past"]
+    rows = [
+        (f"With history: {history['weeks']} weekly full re-exports", "", ""),
+        ("weekly full re-ingest, median", _s(history["weekly_reingest_seconds"]), ""),
+        ("bare read of a week's files, median", _s(history["weekly_bare_read_seconds"]), ""),
+        (
+            "weekly re-ingest / bare read, median",
+            f"{history['weekly_reingest_ratio']:.2f}×",
+            "≤ 1.5×",
+        ),
+        (
+            "rows a week: changed / added / retired, median",
+            " / ".join(
+                f"{statistics.median(w[key] for w in history['weekly']):,.0f}"
+                for key in ("rows_changed", "rows_added", "rows_retired")
+            ),
+            "",
+        ),
+        (
+            "database file before → after",
+            f"{_mb(history['db_bytes_before'])} → {_mb(history['db_bytes_after'])} MB",
+            "",
+        ),
+        ("bytes per changed, added or retired row", f"{history['bytes_per_changed_row']:,.0f}", ""),
+        ("metrics.compute latest, cold / warm", _pair(latest, "compute"), ""),
+        (f"metrics.compute as known {back} weeks ago, cold / warm", _pair(past, "compute"), ""),
+        (
+            f"as known {back} weeks ago ÷ latest, cold / warm",
+            f"{history['past_ratio_cold']:.2f}× / {history['past_ratio_warm']:.2f}×",
+            "≤ 2× (warm)",
+        ),
+        (
+            f"metrics command latest / --known-at {back} weeks ago",
+            f"{_s(history['metrics_command_latest']['seconds'])} / "
+            f"{_s(history['metrics_command_past']['seconds'])}",
+            "",
+        ),
+    ]
+    for page, figures in history["pages"].items():
+        rows.append(
+            (
+                f"{page} with history, cold / warm",
+                f"{_ms(figures['cold_seconds'])} / {_ms(figures['warm_seconds'])}",
+                "≤ 250 ms warm",
+            )
+        )
+    for page, figures in history["pages_past"].items():
+        rows.append(
+            (
+                f"{page} as known {back} weeks ago, cold / warm",
+                f"{_ms(figures['cold_seconds'])} / {_ms(figures['warm_seconds'])}",
+                "",
+            )
+        )
+    checks = history["checks"]
+    rows.append(
+        (
+            "figures as known at week 0 = right after the base ingest",
+            "yes" if checks["week0_equals_base"] else "NO",
+            "",
+        )
+    )
+    return rows
 
 
 def machine() -> dict[str, Any]:
@@ -355,14 +470,233 @@ def _exports(options: BenchOptions, echo) -> tuple[list[Path], dict[str, Any]]:
 
 
 # --------------------------------------------------------------------------------------------
+# With history: weekly full re-exports (issue 15)
+
+
+def _history(
+    options: BenchOptions, files: list[Path], dataset: dict[str, Any], echo
+) -> dict[str, Any]:
+    """Re-ingest `options.weeks` weekly full re-exports into a copy of the base database, one
+    knowledge time a week, and time what reads the history."""
+    started = time.perf_counter()
+    exports = weekly.weekly_exports(
+        files,
+        options.weekly_dir,
+        options.weeks,
+        options.seed,
+        quarantined=lambda: _quarantined_lines(options.db_path),
+        wanted={
+            "academies": options.academies,
+            "years": options.years,
+            "seed": options.seed,
+            "today": options.today.isoformat(),
+            "base_rows": dataset["rows_total"],
+            "base_bytes": dataset["bytes"],
+        },
+        regenerate=options.regenerate,
+        echo=echo,
+    )
+    db = options.history_db_path
+    for stale in (db, db.with_name(db.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    # A copy, so that the figures above stay those of a database without history.
+    shutil.copyfile(options.db_path, db)
+    os.chmod(db, 0o600)
+    before = _database_size(db)
+    base_time = before["last_ingest_at"]
+    if base_time is None:
+        raise RuntimeError("The base database logged no ingest: nothing to build history on.")
+    base_time = dt.datetime.fromisoformat(base_time)
+    weeks = []
+    for week in exports["weeks"]:
+        k = week["week"]
+        known_at = base_time + dt.timedelta(weeks=k)
+        names = [str(options.weekly_dir / week["folder"] / name) for name in week["files"]]
+        echo(f"Week {k}: full re-ingest at {known_at:%Y-%m-%d %H:%M}, then a bare read ...")
+        ingest = _worker(
+            "ingest",
+            {
+                "files": names,
+                "db": str(db),
+                "today": options.today.isoformat(),
+                "now": known_at.isoformat(),
+                "full": True,
+                # The weekly writes forget the demo marker; the pages below need it.
+                "mark_demo": k == options.weeks,
+            },
+            now=known_at,
+        )
+        bare = _worker("baseline", {"files": names})
+        weeks.append(
+            {
+                "week": k,
+                "known_at": known_at.isoformat(),
+                "reingest_seconds": ingest["seconds"],
+                "reingest_cpu_seconds": ingest["cpu_seconds"],
+                "bare_read_seconds": bare["seconds"],
+                "ratio": _ratio(ingest["seconds"], bare["seconds"]),
+                # What the re-export changed (bench/weekly.py) ...
+                "rows_changed": week["rows_changed"],
+                "rows_added": week["rows_added"],
+                "rows_removed": week["rows_removed"],
+                # ... and what the ingest did: a version for each changed or added row, and a
+                # retirement for each removed one.
+                "versions_added": ingest["rows_changed"],
+                "rows_retired": ingest["rows_retired"],
+                "rows_read": ingest["rows_read"],
+                "rows_quarantined": ingest["rows_quarantined"],
+                "files_refused": ingest["files_refused"],
+                "files_unchanged": ingest["files_unchanged"],
+                "peak_rss_mb": max(ingest["peak_rss_mb"], bare["peak_rss_mb"]),
+            }
+        )
+    after = _database_size(db)
+    moved = sum(w["versions_added"] + w["rows_retired"] for w in weeks)
+    growth = after["file_bytes"] - before["file_bytes"]
+
+    # Reading the history: the clock stands an hour after the last week's ingest.
+    clock_now = base_time + dt.timedelta(weeks=options.weeks, hours=1)
+    back = min(PAST_WEEKS_BACK, options.weeks)
+    past_day = (base_time + dt.timedelta(weeks=options.weeks - back)).date()
+    past_at = dt.datetime.combine(past_day, dt.time.max)  # as --known-at DATE reads it
+    echo(f"History: metrics latest and as known {back} weeks ago, the command, pages ...")
+    reading = {"db": str(db), "as_of": options.today.isoformat(), "warm_runs": options.warm_runs}
+    metrics_latest = _worker("history_metrics", {**reading, "known_at": None}, now=clock_now)
+    metrics_past = _worker(
+        "history_metrics", {**reading, "known_at": past_at.isoformat()}, now=clock_now
+    )
+    command_latest = _metrics_command(options, db, now=clock_now)
+    command_past = _metrics_command(options, db, known_at=past_day.isoformat(), now=clock_now)
+    pages = {}
+    for page in options.history_pages:
+        echo(f"Page {page} with history (cold, then {options.warm_runs} warm reruns) ...")
+        pages[page] = _worker("page", {**reading, "page": page}, now=clock_now)
+    overview = "pages/overview.py"
+    pages_past = {
+        overview: _worker(
+            "page", {**reading, "page": overview, "known_on": past_day.isoformat()}, now=clock_now
+        )
+    }
+    checks = _worker(
+        "history_check",
+        {
+            "base_db": str(options.db_path),
+            "db": str(db),
+            "as_of": options.today.isoformat(),
+            "base_known_at": base_time.isoformat(),
+        },
+        now=clock_now,
+    )
+    workers = [metrics_latest, metrics_past, command_latest, command_past, checks]
+    workers += [*pages.values(), *pages_past.values()]
+    return {
+        "weeks": options.weeks,
+        "database": f"a copy of {options.db_path.name} ({db.name}) after the figures above",
+        "base_ingest_at": base_time.isoformat(),
+        "clock_for_reads": clock_now.isoformat(),
+        "exports": {
+            key: exports[key]
+            for key in ("csv_files_rewritten", "files_unchanged", "generate_seconds", "reused")
+        },
+        "weekly": weeks,
+        "weekly_reingest_seconds": _median(w["reingest_seconds"] for w in weeks),
+        "weekly_bare_read_seconds": _median(w["bare_read_seconds"] for w in weeks),
+        "weekly_reingest_ratio": _median(w["ratio"] for w in weeks),
+        "rows_changed_total": sum(w["rows_changed"] for w in weeks),
+        "rows_added_total": sum(w["rows_added"] for w in weeks),
+        "rows_retired_total": sum(w["rows_retired"] for w in weeks),
+        "versions_added_total": sum(w["versions_added"] for w in weeks),
+        "size_before": before,
+        "size_after": after,
+        "db_bytes_before": before["file_bytes"],
+        "db_bytes_after": after["file_bytes"],
+        "db_growth_bytes": growth,
+        "bytes_per_changed_row": round(growth / moved, 1) if moved else None,
+        "used_bytes_per_changed_row": (
+            round((after["used_bytes"] - before["used_bytes"]) / moved, 1) if moved else None
+        ),
+        "past_weeks_back": back,
+        "past_known_at": past_at.isoformat(),
+        "metrics_latest": metrics_latest,
+        "metrics_past": metrics_past,
+        "past_ratio_cold": _ratio(
+            metrics_past["compute_cold_seconds"], metrics_latest["compute_cold_seconds"]
+        ),
+        "past_ratio_warm": _ratio(
+            metrics_past["compute_warm_seconds"], metrics_latest["compute_warm_seconds"]
+        ),
+        "metrics_command_latest": command_latest,
+        "metrics_command_past": command_past,
+        "pages": pages,
+        "pages_past": pages_past,
+        "checks": checks,
+        "peak_rss_mb": max(
+            max(w["peak_rss_mb"] for w in weeks), max(w["peak_rss_mb"] for w in workers)
+        ),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def _quarantined_lines(db: Path) -> dict[str, set[int]]:
+    """The lines the base ingest quarantined, per file name (weekly.py never moves those)."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute("select distinct file_name, line_no from quarantine").fetchall()
+    finally:
+        con.close()
+    lines: dict[str, set[int]] = {}
+    for name, line in rows:
+        lines.setdefault(name, set()).add(line)
+    return lines
+
+
+def _database_size(db: Path) -> dict[str, Any]:
+    """The database file's size after a checkpoint (bytes on disk as `stat` gives them, and the
+    blocks DuckDB uses), with the row versions and current rows of each dataset."""
+    import duckdb
+
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("checkpoint")
+        block_size, used_blocks, total_blocks = con.execute(
+            "select block_size, used_blocks, total_blocks from pragma_database_size()"
+        ).fetchone()
+        versions = {
+            name: con.execute(f"select count(*) from {name}_versions").fetchone()[0]
+            for name in HISTORY_DATASETS
+        }
+        current = {
+            name: con.execute(f"select count(*) from {name}").fetchone()[0]
+            for name in HISTORY_DATASETS
+        }
+        last = con.execute("select max(ingested_at) from ingest_log").fetchone()[0]
+    finally:
+        con.close()
+    wal = db.with_name(db.name + ".wal")
+    return {
+        "file_bytes": db.stat().st_size + (wal.stat().st_size if wal.exists() else 0),
+        "used_bytes": used_blocks * block_size,
+        "total_blocks": total_blocks,
+        "versions": versions,
+        "versions_total": sum(versions.values()),
+        "current_rows": current,
+        "current_rows_total": sum(current.values()),
+        "last_ingest_at": last.isoformat() if last else None,
+    }
+
+
+# --------------------------------------------------------------------------------------------
 # Workers: each runs in a fresh process and prints one result line
 
 
-def _worker(name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+def _worker(name: str, arguments: dict[str, Any], now: dt.datetime | None = None) -> dict[str, Any]:
+    """Run a worker in a fresh process; `now` pins its clock (SAFEGUARDING_NOW)."""
     completed = subprocess.run(
         [sys.executable, "-m", "bench.benchmark", name, json.dumps(arguments)],
         cwd=PROJECT_ROOT,
-        env=_worker_env(arguments.get("db")),
+        env=_worker_env(arguments.get("db"), now),
         capture_output=True,
         text=True,
         check=False,
@@ -376,11 +710,15 @@ def _worker(name: str, arguments: dict[str, Any]) -> dict[str, Any]:
     )
 
 
-def _worker_env(db: str | None) -> dict[str, str]:
+def _worker_env(db: str | None, now: dt.datetime | None = None) -> dict[str, str]:
+    from safeguarding import clock
+
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     if db:
         env["SAFEGUARDING_DB"] = db
+    if now is not None:
+        env[clock.PIN_VARIABLE] = now.isoformat(timespec="seconds")
     return env
 
 
@@ -457,12 +795,15 @@ def _worker_ingest(arguments: dict[str, Any]) -> dict[str, Any]:
     from safeguarding import database
     from safeguarding.ingest import ingest_files
 
+    now = arguments.get("now")
     started = time.perf_counter()
     results = ingest_files(
         [Path(f) for f in arguments["files"]],
         db=arguments["db"],
         who="bench",
         today=dt.date.fromisoformat(arguments["today"]),
+        now=dt.datetime.fromisoformat(now) if now else None,
+        full=bool(arguments.get("full", False)),
     )
     seconds = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -477,11 +818,20 @@ def _worker_ingest(arguments: dict[str, Any]) -> dict[str, Any]:
         "rows_loaded": sum(r.rows_loaded for r in results),
         "rows_quarantined": sum(r.rows_quarantined for r in results),
         "files_refused": sum(r.status == "refused" for r in results),
+        "files_unchanged": sum(r.status == "unchanged" for r in results),
+        # New versions (changed or added rows) and rows a full export retired.
+        "rows_changed": sum(r.rows_changed for r in results),
+        "rows_retired": sum(r.rows_retired for r in results),
         "peak_rss_mb": _peak_rss_mb(),
     }
 
 
-def _metrics_command(options: BenchOptions) -> dict[str, Any]:
+def _metrics_command(
+    options: BenchOptions,
+    db: Path | None = None,
+    known_at: str | None = None,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
     command = [
         sys.executable,
         "-c",
@@ -496,11 +846,12 @@ def _metrics_command(options: BenchOptions) -> dict[str, Any]:
         "--format",
         "json",
         "--db",
-        str(options.db_path),
+        str(db or options.db_path),
+        *(["--known-at", known_at] if known_at else []),
     ]
     started = time.perf_counter()
     completed = subprocess.run(
-        command, cwd=PROJECT_ROOT, env=_worker_env(None), capture_output=True, text=True
+        command, cwd=PROJECT_ROOT, env=_worker_env(None, now), capture_output=True, text=True
     )
     seconds = time.perf_counter() - started
     if completed.returncode != 0:
@@ -543,6 +894,48 @@ def _worker_metrics(arguments: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _worker_history_metrics(arguments: dict[str, Any]) -> dict[str, Any]:
+    """metrics.compute on the database with history, latest or as known at `known_at`: cold
+    (the first call in this fresh process) and warm."""
+    from safeguarding import database, metrics
+
+    as_of = dt.date.fromisoformat(arguments["as_of"])
+    known_at = arguments.get("known_at")
+    known_at = dt.datetime.fromisoformat(known_at) if known_at else None
+    runs = max(1, int(arguments["warm_runs"]))
+    with database.reader(arguments["db"]) as con:
+        compute = _cold_and_warm(lambda: metrics.compute(con, as_of, known_at=known_at), runs)
+        records = len(metrics.compute(con, as_of, known_at=known_at))
+    return {
+        "known_at": arguments.get("known_at"),
+        "compute_cold_seconds": compute[0],
+        "compute_warm_seconds": compute[1],
+        "records": records,
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def _worker_history_check(arguments: dict[str, Any]) -> dict[str, Any]:
+    """Whether the history reads back what was known: every figure as known at the base
+    ingest's time equals the figure computed on the base database (without history)."""
+    from safeguarding import database, metrics
+
+    as_of = dt.date.fromisoformat(arguments["as_of"])
+    with database.reader(arguments["base_db"]) as con:
+        base = metrics.compute(con, as_of)
+    with database.reader(arguments["db"]) as con:
+        week0 = metrics.compute(
+            con, as_of, known_at=dt.datetime.fromisoformat(arguments["base_known_at"])
+        )
+        latest = metrics.compute(con, as_of)
+    return {
+        "metrics_rows": len(base),
+        "week0_equals_base": bool(base.equals(week0)),
+        "latest_differs_from_base": not base.equals(latest),
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
 def _cold_and_warm(action, runs: int) -> tuple[float, float]:
     started = time.perf_counter()
     action()
@@ -560,6 +953,8 @@ def _worker_page(arguments: dict[str, Any]) -> dict[str, Any]:
 
     app = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=600)
     app.query_params["as_of"] = arguments["as_of"]
+    if arguments.get("known_on"):  # the "as known on" control, as a link sets it
+        app.query_params["known_on"] = arguments["known_on"]
     # Opened by its link on a fresh server: the page sends the visit through dashboard.py,
     # which signs the viewer in and opens the page (safeguarding.ui.session).
     app.switch_page(arguments["page"])
@@ -594,6 +989,8 @@ WORKERS = {
     "ingest": _worker_ingest,
     "metrics": _worker_metrics,
     "page": _worker_page,
+    "history_metrics": _worker_history_metrics,
+    "history_check": _worker_history_check,
 }
 
 
@@ -609,12 +1006,20 @@ def _median_run(runs: list[dict[str, Any]], key: str) -> dict[str, Any]:
     return chosen
 
 
+def _median(values) -> float:
+    return round(statistics.median(list(values)), 3)
+
+
 def _ratio(numerator: float, denominator: float) -> float | None:
     return round(numerator / denominator, 2) if denominator else None
 
 
 def _s(seconds: float) -> str:
     return f"{seconds:.2f} s"
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:,.0f}"
 
 
 def _ms(seconds: float) -> str:

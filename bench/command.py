@@ -18,7 +18,9 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Write (or reuse) the demo exports of a large trust, then time DuckDB reading the "
             "files bare, the full ingest, the metrics command, a 15-term trend series and every "
-            "page (cold and warm), with peak memory. Prints a table and writes JSON."
+            "page (cold and warm), with peak memory; then weekly full re-exports re-ingested "
+            "into a copy of the database and the figures and pages read from its history. "
+            "Prints a table and writes JSON."
         ),
     )
     parser.add_argument("--academies", type=cli.positive_int, default=100, help="default 100")
@@ -47,7 +49,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the bare read and the ingest this many times and report the median",
     )
     parser.add_argument(
-        "--regenerate", action="store_true", help="write the exports anew even if present"
+        "--weeks",
+        type=cli.positive_int,
+        default=benchmark.WEEKS,
+        help=f"weekly full re-exports to re-ingest for the history figures (default "
+        f"{benchmark.WEEKS})",
+    )
+    parser.add_argument(
+        "--regenerate",
+        action="store_true",
+        help="write the exports (and the weekly re-exports) anew even if present",
     )
     return parser
 
@@ -64,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         warm_runs=args.warm_runs,
         repeat=args.repeat,
         regenerate=args.regenerate,
+        weeks=args.weeks,
     )
     result = benchmark.run(options)
     print()

@@ -10,16 +10,25 @@ import sys
 
 import pytest
 
-from bench import benchmark
+from bench import benchmark, weekly
 from bench.command import main
+from safeguarding import database, metrics
 from safeguarding.paths import PROJECT_ROOT
+
+WEEKS = 2  # the tiny trust's history: two weekly full re-exports
 
 
 @pytest.fixture(scope="module")
 def tiny_bench(tmp_path_factory):
     work = tmp_path_factory.mktemp("bench")
     options = benchmark.BenchOptions(
-        academies=3, years=1, today=dt.date(2026, 11, 28), work_dir=work, warm_runs=1
+        academies=3,
+        years=1,
+        today=dt.date(2026, 11, 28),
+        work_dir=work,
+        warm_runs=1,
+        weeks=WEEKS,
+        history_pages=("pages/overview.py",),
     )
     result = benchmark.run(options, echo=lambda *_: None)
     return options, result
@@ -48,6 +57,104 @@ def test_the_json_file_holds_every_figure(tiny_bench):
         assert figures["cold_seconds"] > 0 and figures["warm_seconds"] > 0
     assert set(written["targets"]) == set(benchmark.TARGETS)
     assert written["peak_rss_mb"]["max"] > 0
+    assert written["peak_rss_mb"]["history"] > 0
+
+
+def test_the_json_file_holds_every_history_figure(tiny_bench):
+    _, result = tiny_bench
+    history = result["history"]
+    assert history["weeks"] == WEEKS and len(history["weekly"]) == WEEKS
+    for key in ("weekly_reingest_seconds", "weekly_bare_read_seconds", "weekly_reingest_ratio"):
+        assert history[key] > 0
+    for week in history["weekly"]:
+        for key in ("reingest_seconds", "bare_read_seconds", "ratio", "peak_rss_mb"):
+            assert week[key] > 0
+    for key in ("metrics_latest", "metrics_past"):
+        assert history[key]["compute_cold_seconds"] > 0
+        assert history[key]["compute_warm_seconds"] > 0
+        assert history[key]["records"] == result["metrics_command"]["records"]
+    assert history["past_ratio_cold"] > 0 and history["past_ratio_warm"] > 0
+    for key in ("metrics_command_latest", "metrics_command_past"):
+        assert history[key]["seconds"] > 0
+        assert history[key]["records"] == result["metrics_command"]["records"]
+    assert set(history["pages"]) == {"pages/overview.py"}
+    assert set(history["pages_past"]) == {"pages/overview.py"}
+    for figures in [*history["pages"].values(), *history["pages_past"].values()]:
+        assert figures["cold_seconds"] > 0 and figures["warm_seconds"] > 0
+    assert history["bytes_per_changed_row"] > 0
+    assert history["peak_rss_mb"] > 0
+    for name in ("weekly_reingest_ratio", "past_metrics_ratio", "history_warm_page_seconds"):
+        assert result["targets"][name]["measured"] is not None
+
+
+def test_each_weekly_reingest_did_what_its_re_export_changed(tiny_bench):
+    _, result = tiny_bench
+    for week in result["history"]["weekly"]:
+        assert week["files_refused"] == 0
+        assert week["rows_changed"] > 0
+        # One new version for each changed or added row, one retirement for each removed row.
+        assert week["versions_added"] == week["rows_changed"] + week["rows_added"]
+        assert week["rows_retired"] == week["rows_removed"]
+        # About 1 % of the rows changed (every file but the XLSX and the academies is CSV).
+        assert 0.005 < week["rows_changed"] / result["dataset"]["rows_total"] < 0.015
+    history = result["history"]
+    assert history["rows_added_total"] > 0 and history["rows_retired_total"] > 0
+
+
+def test_the_versions_grew_by_what_the_weeks_added(tiny_bench):
+    _, result = tiny_bench
+    history = result["history"]
+    before, after = history["size_before"], history["size_after"]
+    assert after["versions_total"] - before["versions_total"] == history["versions_added_total"]
+    assert after["current_rows_total"] == (
+        before["current_rows_total"] + history["rows_added_total"] - history["rows_retired_total"]
+    )
+    assert history["db_bytes_after"] > history["db_bytes_before"]
+    assert after["last_ingest_at"] == history["weekly"][-1]["known_at"]
+
+
+def test_the_figures_as_known_at_week_0_are_those_of_the_base_ingest(tiny_bench):
+    options, result = tiny_bench
+    history = result["history"]
+    assert history["checks"]["week0_equals_base"]
+    # Again here, in this process: the history database read as it stood right after the
+    # base ingest (and, with 2 weeks, "as known 2 weeks ago": the end of that day) gives every
+    # figure of the base database, which never saw the weekly re-exports.
+    with database.reader(options.db_path) as con:
+        base = metrics.compute(con, options.today)
+    with database.reader(options.history_db_path) as con:
+        for known_at in (history["base_ingest_at"], history["past_known_at"]):
+            known = metrics.compute(
+                con, options.today, known_at=dt.datetime.fromisoformat(known_at)
+            )
+            assert known.equals(base), known_at
+        latest = metrics.compute(con, options.today)
+    assert not latest.empty and latest.shape == base.shape
+
+
+def test_the_weekly_re_exports_are_reused_and_deterministic(tiny_bench, tmp_path):
+    options, result = tiny_bench
+    manifest = json.loads((options.weekly_dir / weekly.MANIFEST).read_text(encoding="utf-8"))
+    files = [options.exports_dir / name for name in manifest["options"]["files"]]
+    arguments = dict(
+        weeks=WEEKS,
+        seed=options.seed,
+        quarantined=lambda: benchmark._quarantined_lines(options.db_path),
+        wanted={k: manifest["options"][k] for k in ("academies", "years", "seed", "today")}
+        | {k: manifest["options"][k] for k in ("base_rows", "base_bytes")},
+        echo=lambda *_: None,
+    )
+    again = weekly.weekly_exports(files, options.weekly_dir, **arguments)
+    assert again["reused"]
+    fresh = weekly.weekly_exports(files, tmp_path / "weekly", **arguments)
+    assert not fresh["reused"]
+    assert [w["rows_changed"] for w in fresh["weeks"]] == [
+        w["rows_changed"] for w in result["history"]["weekly"]
+    ]
+    for week in fresh["weeks"]:
+        for name in week["files"]:
+            written = (tmp_path / "weekly" / week["folder"] / name).read_bytes()
+            assert written == (options.weekly_dir / week["folder"] / name).read_bytes(), name
 
 
 def test_the_ingest_and_the_baseline_read_the_same_rows(tiny_bench):
@@ -78,10 +185,11 @@ def test_the_command_reuses_the_exports(tiny_bench, capsys, monkeypatch):
     monkeypatch.setattr(benchmark, "table", lambda result: "table")
     other = str(options.work_dir / "other.json")
     arguments = ["--academies", "3", "--years", "1", "--work", str(options.work_dir)]
-    code = main([*arguments, "--warm-runs", "1", "--json", other])
+    code = main([*arguments, "--warm-runs", "1", "--weeks", "2", "--json", other])
     assert code == 0
     [passed] = calls
     assert passed.academies == 3 and passed.work_dir == options.work_dir
+    assert passed.weeks == 2
     assert passed.result_path == options.work_dir / "other.json"
 
 
@@ -95,5 +203,13 @@ def test_python_m_bench_is_the_command():
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    for option in ("--academies", "--years", "--repeat", "--work", "--json", "--regenerate"):
+    for option in (
+        "--academies",
+        "--years",
+        "--repeat",
+        "--work",
+        "--json",
+        "--regenerate",
+        "--weeks",
+    ):
         assert option in done.stdout
