@@ -331,3 +331,22 @@ def test_the_meeting_record_is_rebuilt_cell_for_cell_after_later_loads(week, tru
     with database.reader(week) as con:
         now_cells = _cells(meeting_record.build(con, latest, ["OAK"], ["OAK"], known))
     assert now_cells["Agenda"] != first["Agenda"]
+
+
+def _section_4_2():
+    from safeguarding.paths import PROJECT_ROOT
+
+    text = (PROJECT_ROOT / "docs" / "product.md").read_text(encoding="utf-8")
+    return text[text.index("### 4.2 The weekly meeting") : text.index("## 5. Roles")], text
+
+
+def test_the_docs_name_every_pick_list_value_and_field():
+    section, whole = _section_4_2()
+    flat = " ".join(section.lower().split())
+    for label in [*actions.ACTIONS.values(), *actions.STATUSES.values()]:
+        assert label.lower().replace(" / ", " / ") in flat, label
+    row = next(line for line in whole.splitlines() if line.startswith("| `attention` |"))
+    added = [c for c in agenda.COLUMNS if c not in agenda.attention.COLUMNS]
+    for field in added:
+        assert f"`{field}`" in row, field
+    assert f"{standards.load().escalate_after_working_days} working days" in whole

@@ -61,10 +61,10 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def _streamlit(db, log, *options: str):
+def _streamlit(db, log, *options: str, **environment: str):
     """`streamlit run dashboard.py` on a free port against `db`; yields its URL."""
     port = _free_port()
-    env = subprocess_env(SAFEGUARDING_DB=str(db))
+    env = subprocess_env(SAFEGUARDING_DB=str(db), **environment)
     command = [sys.executable, "-m", "streamlit", "run", "dashboard.py"]
     command += ["--server.port", str(port), "--server.headless", "true"]
     command += ["--browser.gatherUsageStats", "false", *options]
@@ -172,3 +172,56 @@ def test_the_server_refuses_an_upload_over_the_cap(demo_db, browser, tmp_path):
             tab.get_by_text("small.csv").wait_for(timeout=10_000)
         finally:
             tab.close()
+
+
+SIGNED_IN = {
+    "SAFEGUARDING_TRUSTED_HEADER": "X-Forwarded-Email",
+    "SAFEGUARDING_USERS": str(PROJECT_ROOT / "config" / "users.example.toml"),
+}
+PEOPLE = {
+    "trust_lead": "safeguarding.lead@trust.example",
+    "governor": "chair@trust.example",
+}
+
+
+@pytest.fixture(scope="module")
+def signed_in_server(demo_db, tmp_path_factory):
+    _require_chromium()
+    log = tmp_path_factory.mktemp("signed-in") / "server.log"
+    with _streamlit(demo_db, log, **SIGNED_IN) as url:
+        yield url
+
+
+def _overview_as(signed_in_server, browser, role):
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 3200},
+        extra_http_headers={"X-Forwarded-Email": PEOPLE[role]},
+    )
+    tab = context.new_page()
+    tab.goto(f"{signed_in_server}/?as_of={TODAY.isoformat()}")
+    _wait_until_finished(tab)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SCREENSHOTS / f"meeting-{role}.png"), full_page=True)
+    return context, tab
+
+
+def test_the_trust_lead_sees_the_meeting_counts_and_the_change_column(signed_in_server, browser):
+    context, tab = _overview_as(signed_in_server, browser, "trust_lead")
+    try:
+        text = tab.locator('[data-testid="stMainBlockContainer"]').inner_text()
+        assert " new · " in text and "still open" in text and " resolved" in text
+        assert tab.get_by_role("button", name="Save decisions").count() == 1
+        assert "Since last meeting" in tab.content()  # the change column's header
+    finally:
+        context.close()
+
+
+def test_a_governor_sees_only_counts_with_the_reason(signed_in_server, browser):
+    context, tab = _overview_as(signed_in_server, browser, "governor")
+    try:
+        text = tab.locator('[data-testid="stMainBlockContainer"]').inner_text()
+        assert "Items are not listed for governors" in text
+        assert tab.get_by_role("button", name="Save decisions").count() == 0
+        assert " new · " not in text
+    finally:
+        context.close()

@@ -71,3 +71,49 @@ def test_the_data_layer_refuses_items_to_governors(demo_db, monkeypatch):
         data.decision_history(["OAK"])
     with pytest.raises(PermissionError):
         data.meeting_record_bytes(window, TODAY - dt.timedelta(days=7), ["OAK"])
+
+
+def test_an_edited_row_becomes_a_decision_in_stored_values():
+    """What the editor hands back (labels) is turned into the register's values; an untouched
+    row is no decision."""
+    import pandas as pd
+
+    from safeguarding.ui import meeting
+
+    items = pd.DataFrame(
+        {
+            "key": ["referral:OAK:R-1:csc_feedback", "policy:OAK:cse:review"],
+            "area": ["Feedback from children's social care overdue", "Policy review overdue"],
+        }
+    )
+    before = pd.DataFrame(
+        {
+            "key": items["key"],
+            "status": ["Open", "Open"],
+            "owner": [None, None],
+            "action": [None, None],
+            "target_on": [None, None],
+            "reason": [None, None],
+            "note": [None, None],
+        }
+    )
+    after = before.copy()
+    after.loc[0, ["status", "owner", "action", "reason"]] = [
+        "Won't act", "DSL, OAK", "Chase social care",
+        "Historic record: it cannot now be completed at source",
+    ]
+    after.loc[0, "target_on"] = dt.date(2026, 12, 4)
+    owners = meeting.owner_choices(("OAK", "ELM"))
+    [decision] = meeting._changed(before, after, items.set_index("key"), owners)
+    assert decision == meeting.actions.Decision(
+        item_key="referral:OAK:R-1:csc_feedback",
+        area="Feedback from children's social care overdue",
+        status="wont_act",
+        owner_role="dsl",
+        owner_academy="OAK",
+        action="chase_social_care",
+        target_on=dt.date(2026, 12, 4),
+        reason="historic",
+        note=None,
+    )
+    assert meeting._changed(before, before.copy(), items.set_index("key"), owners) == []

@@ -65,24 +65,25 @@ def _labelled(items: pd.DataFrame) -> pd.DataFrame:
         "Escalate" if esc else ("Past target" if past else "")
         for esc, past in zip(items["escalate"], items["past_target"], strict=True)
     ]
+    # What the meeting decides comes right after what the item is, before the detail.
     return pd.DataFrame(
         {
             "key": items["key"],
             "flag": flag,
             "change": change,
-            "area": items["area"],
             "academy_code": items["academy_code"],
+            "area": items["area"],
             "item": items["item"],
-            "detail": items["detail"],
-            "due_on": items["due_on"],
-            "overdue_working_days": items["overdue_working_days"],
-            "overdue_days": items["overdue_days"],
+            "status": items["status"].map(actions.STATUSES).fillna(actions.STATUSES["open"]),
             "owner": [owner(row) for row in items.itertuples()],
             "action": items["action"].map(actions.ACTIONS),
             "target_on": items["target_on"],
-            "status": items["status"].map(actions.STATUSES).fillna(actions.STATUSES["open"]),
             "reason": items["reason"].map(actions.WONT_ACT_REASONS),
             "note": items["note"],
+            "due_on": items["due_on"],
+            "overdue_working_days": items["overdue_working_days"],
+            "overdue_days": items["overdue_days"],
+            "detail": items["detail"],
         }
     )
 
