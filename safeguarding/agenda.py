@@ -250,8 +250,9 @@ def governor_counts(items: pd.DataFrame, limit: int) -> pd.DataFrame:
         .reset_index()
         .sort_values(["priority", "area", "academy_code"], kind="stable")
     )
+    # Text throughout, so that a column holding "c" is one type (Arrow refuses a mix).
     for column in ("open", "overdue", "resolved"):
-        values = grouped[column].astype(int).astype(object)
+        values = grouped[column].astype(int)
         small = grouped["about_children"] & values.between(1, limit)
-        grouped[column] = values.where(~small, SUPPRESSED)
+        grouped[column] = values.map("{:,}".format).where(~small, SUPPRESSED)
     return grouped[["area", "academy_code", "open", "overdue", "resolved"]].reset_index(drop=True)

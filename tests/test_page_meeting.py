@@ -52,7 +52,7 @@ def test_governors_see_counts_only_and_why(role, demo_db, monkeypatch):
     assert set(about_children["academy_code"]) <= {TRUST}
     for column in ("open", "overdue", "resolved"):
         for value in about_children[column]:
-            assert value == SUPPRESSED or value == 0 or int(value) > 5
+            assert value in (SUPPRESSED, "0") or int(value.replace(",", "")) > 5
     assert not any("Save decisions" in b.label for b in app.button)
 
 
