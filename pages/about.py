@@ -8,7 +8,7 @@ import streamlit as st
 
 from safeguarding import standards
 from safeguarding.contract import DATASETS
-from safeguarding.ui import components, data, session
+from safeguarding.ui import components, data, session, tables
 
 ctx = session.context()
 filters = ctx.filters
@@ -48,7 +48,7 @@ TOPICS = {
 
 def _threshold(d, value) -> str:
     if value is None:
-        return ""
+        return "no target"
     comparison = "≥" if d.better == "higher" else "≤"
     return f"{comparison} {components.format_value(value, d.unit)}"
 
@@ -192,7 +192,7 @@ else:
             f"{in_force.stale_after_days} days, or never): figures built on them may miss "
             "recent events."
             if len(stale)
-            else f"None is stale (over {in_force.stale_after_days} days without an export)."
+            else f"No pair is stale (over {in_force.stale_after_days} days without an export)."
         )
     )
 order = {name: rank for rank, name in enumerate(DATASETS)}
@@ -200,7 +200,7 @@ sources = freshness.assign(_order=freshness["dataset"].map(order)).sort_values(
     ["academy_name", "_order"]
 )
 rows_held = sources["rows_held"]
-st.dataframe(
+tables.show(
     pd.DataFrame(
         {
             "academy": sources["academy_name"] + " (" + sources["academy_code"] + ")",
@@ -208,13 +208,12 @@ st.dataframe(
             "last export": sources["last_export_at"],
             "file": sources["last_file_name"].fillna("none yet"),
             "days since": sources["days_since_export"],
-            "stale": sources["is_stale"].map({True: "⚠ stale", False: ""}),
+            "stale": sources["is_stale"].map({True: "⚠ stale", False: "no"}),
             "rows held": rows_held,
             "latest date in the data": sources["latest_record_on"],
         }
     ),
-    hide_index=True,
-    column_config={
+    {
         "last export": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
         "days since": st.column_config.NumberColumn(format="%d"),
         "rows held": (
@@ -228,5 +227,6 @@ st.dataframe(
             "policy review in what the database holds.",
         ),
     },
+    missing={"last export": "never", "days since": "never", "latest date in the data": "none"},
     key="about_sources",
 )

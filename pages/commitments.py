@@ -10,7 +10,7 @@ import streamlit as st
 
 from safeguarding import commitments, standards
 from safeguarding.ui import commitment_charts as cc
-from safeguarding.ui import components, data, session
+from safeguarding.ui import components, data, session, tables
 from safeguarding.ui.charts import RAG_LABELS
 
 BADGE_COLOURS = {"green": "green", "amber": "orange", "red": "red", None: "gray"}
@@ -128,15 +128,14 @@ for clause, heading, items in mapping.clauses():
                 st.badge(RAG_LABELS[rag], color=BADGE_COLOURS[rag])
                 st.caption(sentence)
                 if not review_rows.empty:
-                    st.dataframe(
+                    tables.show(
                         review_rows.assign(
                             academy_code=review_rows["academy_code"].map(
                                 lambda c: names.get(c, "Trust-wide")
                             ),
                             status=review_rows["status"].map(cc.REVIEW_STATUS),
                         ),
-                        hide_index=True,
-                        column_config={
+                        {
                             "academy_code": "Academy",
                             "policy_title": "Register title",
                             "last_reviewed_on": st.column_config.DateColumn(
@@ -151,6 +150,12 @@ for clause, heading, items in mapping.clauses():
                             "status": "Status",
                             "is_documented": st.column_config.CheckboxColumn("Document imported"),
                             "file_name": "Document",
+                        },
+                        missing={
+                            "file_name": "not imported",
+                            "last_reviewed_on": "not recorded",
+                            "next_review_on": "not recorded",
+                            "review_cycle_months": "not recorded",
                         },
                         key=f"commitments_review_{commitment.id}",
                     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from safeguarding.codes import TRUST
-from safeguarding.ui import compare_charts, components, data, session
+from safeguarding.ui import compare_charts, components, data, session, tables
 
 ctx = session.context()
 filters = ctx.filters
@@ -74,7 +74,7 @@ else:
     )
 rates_table = compare_charts.rates_table(rates, labels)
 with st.expander("Rates for every measure, as a table"):
-    st.dataframe(rates_table, hide_index=True)
+    tables.show(rates_table)
     components.download_csv(
         rates_table, "rates-per-100-pupils.csv", "Download the rates (CSV)", "compare_rates_csv"
     )
@@ -139,10 +139,9 @@ components.chart(
     key="compare_ranked",
 )
 display = compare_charts.funnel_display_table(table)
-st.dataframe(
+tables.show(
     display,
-    hide_index=True,
-    column_config={
+    {
         "%": st.column_config.NumberColumn("%", format="%.1f%%"),
         "95% CI low": st.column_config.NumberColumn(format="%.1f%%"),
         "95% CI high": st.column_config.NumberColumn(format="%.1f%%"),

@@ -10,7 +10,7 @@ from safeguarding import standards
 from safeguarding.codes import TRUST
 from safeguarding.contract import DATASETS
 from safeguarding.policy_import import uploads as policy_uploads
-from safeguarding.ui import components, data, session, uploads
+from safeguarding.ui import components, data, session, tables, uploads
 from safeguarding.ui.charts import RAG_COLOURS
 
 
@@ -223,10 +223,9 @@ history = data.query(
 if history.empty:
     st.info("No file has been loaded for these academies yet.")
 else:
-    st.dataframe(
+    tables.show(
         history,
-        hide_index=True,
-        column_config={
+        {
             "ingest_id": st.column_config.NumberColumn("ingest", format="%d"),
             "ingested_at": st.column_config.DatetimeColumn("when", format="D MMM YYYY, HH:mm"),
             "file_name": "file",
@@ -235,6 +234,14 @@ else:
             "rows_loaded": _count_column(history, "rows_loaded", "loaded"),
             "rows_quarantined": _count_column(history, "rows_quarantined", "quarantined"),
             "ingested_by": "by",
+            "message": "message",
+            "warnings": "warnings",
+        },
+        missing={
+            "dataset": "not recognised",
+            "academy_code": "not known (file refused)",
+            "message": "—",
+            "warnings": "none",
         },
         key="data_history",
     )

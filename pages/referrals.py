@@ -9,7 +9,7 @@ import streamlit as st
 
 from safeguarding import standards
 from safeguarding.codes import TRUST
-from safeguarding.ui import components, data, session, trend_charts
+from safeguarding.ui import components, data, session, tables, trend_charts
 from safeguarding.ui import referral_charts as charts
 
 ctx = session.context()
@@ -74,6 +74,13 @@ def _headline(column, metric_id: str, label: str) -> None:
 
 
 SHOWN_ROWS = 500
+# What an empty cell of a record list means, said in words.
+MEANING_OF_MISSING = {
+    "followed_up_at": "not chased",
+    "dsl_reviewed_at": "not yet",
+    "concern_id": "not linked",
+    "feedback_at": "not yet",
+}
 
 
 def _record_list(frame: pd.DataFrame, columns: dict, file_name: str, key: str) -> None:
@@ -83,8 +90,8 @@ def _record_list(frame: pd.DataFrame, columns: dict, file_name: str, key: str) -
     listed = frame.assign(academy=frame["academy_code"].map(names))[list(columns)]
     if len(listed) > SHOWN_ROWS:
         st.caption(f"The {SHOWN_ROWS:,} at the top of {len(listed):,}; the download has them all.")
-    st.dataframe(
-        listed.head(SHOWN_ROWS), hide_index=True, column_config=columns, key=f"{key}_table"
+    tables.show(
+        listed.head(SHOWN_ROWS), columns, missing=MEANING_OF_MISSING, key=f"{key}_table"
     )
     components.download_csv(listed, file_name, "Download this list (CSV)", key=f"{key}_csv")
 

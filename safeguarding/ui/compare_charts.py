@@ -434,7 +434,7 @@ def funnel_display_table(table: pd.DataFrame) -> pd.DataFrame:
         shown["position"].notna(),
         shown["suppressed"].map({True: "c: 1 to 5 cases, not shown", False: "nothing due"}),
     )
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "academy": shown["academy_name"],
             "code": shown["academy_code"],
@@ -446,6 +446,13 @@ def funnel_display_table(table: pd.DataFrame) -> pd.DataFrame:
             "against the limits": position,
         }
     ).reset_index(drop=True)
+    # A suppressed academy's numbers read "c"; an academy with nothing due reads "—".
+    hidden = shown["suppressed"].fillna(False).astype(bool).to_numpy()
+    if hidden.any():
+        for column in ("on time", "due", "%", "95% CI low", "95% CI high"):
+            values = frame[column].astype(object)
+            frame[column] = values.where(~(hidden & values.isna().to_numpy()), SUPPRESSED)
+    return frame
 
 
 def _rate_hover(name: str, label: str, row) -> str:

@@ -11,12 +11,14 @@ import streamlit as st
 
 from safeguarding import actions, agenda
 from safeguarding.codes import TRUST
-from safeguarding.ui import components
+from safeguarding.ui import components, tables
 
 NOT_SET = "—"
 CHANGE_LABELS = {"new": "New", "open": "Still open", "resolved": "Resolved"}
 RESOLVED_BY = {"data": "cleared in the data", "decision": "closed by decision"}
-EDITABLE = ["owner", "action", "target_on", "status", "reason", "note"]
+EDITABLE = ("owner", "action", "target_on", "status", "reason", "note")
+NOT_DECIDED = {"owner": "no owner yet", "action": "none agreed", "target_on": "none set",
+               "reason": "—", "note": "—"}
 
 
 def since_picker(as_of: dt.date, recorded: dt.date | None) -> dt.date:
@@ -62,14 +64,14 @@ def _labelled(items: pd.DataFrame) -> pd.DataFrame:
         )
     ]
     flag = [
-        "Escalate" if esc else ("Past target" if past else "")
+        "⚠ Escalate · " if esc else ("Past target · " if past else "")
         for esc, past in zip(items["escalate"], items["past_target"], strict=True)
     ]
+    change = [f + c for f, c in zip(flag, change, strict=True)]
     # What the meeting decides comes right after what the item is, before the detail.
     return pd.DataFrame(
         {
             "key": items["key"],
-            "flag": flag,
             "change": change,
             "academy_code": items["academy_code"],
             "area": items["area"],
@@ -91,7 +93,6 @@ def _labelled(items: pd.DataFrame) -> pd.DataFrame:
 def _column_config(owners: list[str]) -> dict:
     return {
         "key": None,
-        "flag": st.column_config.TextColumn("", width="small"),
         "change": "Since last meeting",
         "area": "What",
         "academy_code": "Academy",
@@ -128,24 +129,26 @@ def agenda_editor(
     resolved = _labelled(items[items["change"] == "resolved"]).reset_index(drop=True)
     owners = owner_choices(owner_academies)
     config = _column_config(list(owners))
+    missing = {"due_on": "no due date", "overdue_working_days": "—", "overdue_days": "—"}
     decisions = None
     if can_decide:
+        shown, editor_config = tables.readable(current, config, missing, editable=EDITABLE)
         with st.form("agenda_decisions", border=False):
             edited = st.data_editor(
-                current,
+                shown,
                 hide_index=True,
                 width="stretch",
-                column_config=config,
+                column_config=editor_config,
                 disabled=[c for c in current.columns if c not in EDITABLE],
                 key="agenda_editor",
             )
             if st.form_submit_button("Save decisions", icon=":material/save:"):
                 decisions = _changed(current, edited, items.set_index("key"), owners)
     else:
-        st.dataframe(current, hide_index=True, width="stretch", column_config=config)
+        tables.show(current, config, {**missing, **NOT_DECIDED}, width="stretch")
     if not resolved.empty:
         st.markdown(f"**Resolved since the last meeting ({len(resolved)})**, shown this once:")
-        st.dataframe(resolved, hide_index=True, width="stretch", column_config=config)
+        tables.show(resolved, config, {**missing, **NOT_DECIDED}, width="stretch")
     return decisions
 
 
