@@ -6,25 +6,40 @@ from __future__ import annotations
 import streamlit as st
 
 from safeguarding import actions, disclosure
-from safeguarding.ui import attention, components, data, meeting, session, tiles
+from safeguarding.codes import TRUST
+from safeguarding.ui import attention, components, data, meeting, session, tiles, trend_charts
 
 ctx = session.context()
 filters = ctx.filters
 st.title("Weekly safeguarding overview")
-st.caption(
-    f"Trust figures as of {filters.as_of:%-d %B %Y} · events in {filters.window_label} · "
-    f"{len(ctx.academy_codes)} academies in view"
-)
 if not ctx.academy_codes:
     components.empty_state("academies")
     st.stop()
 
-now = tiles.trust_figures(data.metric_values(filters, ctx.academy_codes))
-week_ago = tiles.trust_figures(data.metric_values(filters, ctx.academy_codes, days_earlier=7))
+# A DSL or a local governor leads with their own academy, the trust beside it.
+own = ctx.own_academy
+filtered = bool(filters.academy_codes or filters.phases)
+whole = trend_charts.trust_label(ctx.scope, ctx.academy_codes, filtered, ctx.academy_name)
+shown_row = own or TRUST
+when = f"as of {filters.as_of:%-d %B %Y} · events in {filters.window_label}"
+if own:
+    st.caption(f"{ctx.academy_name(own)}'s figures {when} · beside each, {whole}'s")
+else:
+    st.caption(f"{whole}: figures {when} · {len(ctx.academy_codes)} academies")
+values = data.metric_values(filters, ctx.academy_codes)
+week_values = data.metric_values(filters, ctx.academy_codes, days_earlier=7)
+now = tiles.trust_figures(values, shown_row)
+week_ago = tiles.trust_figures(week_values, shown_row)
+trust_now = tiles.trust_figures(values) if own else {}
 columns = st.columns(3)
 for position, metric_id in enumerate(tiles.HEADLINE_METRICS):
     with columns[position % 3]:
-        tiles.tile(metric_id, now.get(metric_id, {}), week_ago.get(metric_id, {}))
+        tiles.tile(
+            metric_id,
+            now.get(metric_id, {}),
+            week_ago.get(metric_id, {}),
+            beside=(whole, trust_now.get(metric_id, {})) if own else None,
+        )
 
 st.subheader("Since the last meeting")
 last_recorded = data.last_meeting(filters.as_of)

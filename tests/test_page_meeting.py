@@ -30,7 +30,8 @@ def test_the_trust_lead_sees_the_counts_and_the_change_of_each_item(demo_db, mon
     current, *rest = app.dataframe
     shown = current.value
     assert len(shown) == (items["change"] != "resolved").sum()
-    assert set(shown["change"].str.split(",").str[0]) <= {"New", "Still open"}
+    changes = shown["change"].str.split(" · ").str[-1].str.split(",").str[0]
+    assert set(changes) <= {"New", "Still open"}
     # Escalations lead the agenda.
     escalated = list(shown["change"].str.startswith("⚠ Escalate"))
     assert escalated == sorted(escalated, reverse=True) and any(escalated)
@@ -117,3 +118,39 @@ def test_an_edited_row_becomes_a_decision_in_stored_values():
         note=None,
     )
     assert meeting._changed(before, before.copy(), items.set_index("key"), owners) == []
+
+
+def _tile_values(app) -> dict[str, str]:
+    return {m.label: m.value for m in app.metric}
+
+
+@pytest.mark.parametrize("role", ["dsl", "local_governor"])
+def test_an_academy_role_leads_with_its_own_academy_and_the_trust_beside(
+    role, demo_db, monkeypatch
+):
+    from page_helpers import academy_names, governor_metric_frame, metric_frame
+
+    from safeguarding import metrics_definitions
+    from safeguarding.ui.components import format_value
+
+    app = open_as(role, "pages/overview.py", demo_db, monkeypatch, academy="ALDER")
+    assert not app.exception
+    assert app.caption[0].value.startswith(f"{academy_names(demo_db)['ALDER']}'s figures")
+    frame = metric_frame(demo_db, TODAY) if role == "dsl" else governor_metric_frame(demo_db)
+    definitions = metrics_definitions.load()
+    shown = _tile_values(app)
+    metric_id = "safeguarding_training_in_date_pct"  # staff figures: never suppressed
+    alder = frame[(frame.academy_code == "ALDER") & (frame.metric == metric_id)].iloc[0]
+    assert shown[definitions[metric_id].label] == format_value(alder.value, "%")
+    trust = frame[(frame.academy_code == TRUST) & (frame.metric == metric_id)].iloc[0]
+    beside = f"{format_value(trust.value, '%')}"
+    assert any(beside in c.value and "Trust" in c.value for c in app.caption)
+
+
+def test_a_dsls_agenda_holds_only_their_own_academy(demo_db, monkeypatch):
+    app = open_as("dsl", "pages/overview.py", demo_db, monkeypatch, academy="ALDER")
+    assert not app.exception
+    current = app.dataframe[0].value
+    # Its own items, and the trust-wide policies that apply to it; no other academy's.
+    assert "ALDER" in set(current["academy_code"])
+    assert set(current["academy_code"]) <= {"ALDER", TRUST}

@@ -473,12 +473,14 @@ def _agenda(window, since, record_academies, register_academies, rules, stamp):
 
 
 def _agenda_academies(academies: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Whose records and whose policy and data items the agenda holds: a DSL's agenda is their
+    own academy's alone (other academies are figures for comparison, not actions)."""
     scope = current_scope()
     academies = tuple(academies)
-    return (
-        tuple(a for a in academies if a in scope.detail_academies),
-        tuple(a for a in academies if a in scope.aggregate_academies),
-    )
+    record = tuple(a for a in academies if a in scope.detail_academies)
+    if scope.role == "dsl":
+        return record, record
+    return record, tuple(a for a in academies if a in scope.aggregate_academies)
 
 
 def meeting_agenda(window: Window, since: dt.date, academies: Iterable[str]) -> pd.DataFrame:

@@ -45,6 +45,14 @@ class PageContext:
         """Academies in view whose records (not only figures) this viewer may see."""
         return tuple(a for a in self.academy_codes if a in self.scope.detail_academies)
 
+    @property
+    def own_academy(self) -> str | None:
+        """The academy a DSL or local governor belongs to, when it is in view."""
+        if self.user.role not in identity.ACADEMY_ROLES or not self.user.academies:
+            return None
+        code = self.user.academies[0]
+        return code if code in self.academy_codes else None
+
     def academy_name(self, code: str) -> str:
         names = dict(
             zip(self.academies["academy_code"], self.academies["academy_name"], strict=True)

@@ -15,9 +15,10 @@ from safeguarding.ui.components import definitions, format_value, metric_help_te
 
 
 
-def trust_figures(values: pd.DataFrame) -> dict[str, dict]:
-    trust = values[values["academy_code"] == TRUST].set_index("metric")
-    return trust[["value", "numerator", "denominator"]].to_dict("index")
+def trust_figures(values: pd.DataFrame, academy_code: str = TRUST) -> dict[str, dict]:
+    """Each metric's value, numerator and denominator for one row: the TRUST row by default."""
+    rows = values[values["academy_code"] == academy_code].set_index("metric")
+    return rows[["value", "numerator", "denominator"]].to_dict("index")
 
 
 def _number(value):
@@ -26,7 +27,11 @@ def _number(value):
     return None if (isinstance(value, float) and math.isnan(value)) or pd.isna(value) else value
 
 
-def tile(metric_id: str, now: dict, week_ago: dict) -> None:
+def tile(
+    metric_id: str, now: dict, week_ago: dict, beside: tuple[str, dict] | None = None
+) -> None:
+    """One headline figure with its change in a week and its target; `beside` (a label and
+    that row's figure, e.g. the trust's) is set under it for comparison."""
     d = definitions()[metric_id]
     value = _number(now.get("value"))
     before = _number(week_ago.get("value"))
@@ -57,7 +62,11 @@ def tile(metric_id: str, now: dict, week_ago: dict) -> None:
             count = f" · {_count(now['numerator'])} of {_count(now['denominator'])}"
         colour = {"green": "green", "amber": "orange", "red": "red"}.get(rag, "gray")
         st.badge(charts.RAG_LABELS[rag], color=colour)
-        st.caption(f"{change_text}{target}{count}")
+        comparison = ""
+        if beside is not None:
+            label, figure = beside
+            comparison = f" · {label}: {format_value(_number(figure.get('value')), d.unit)}"
+        st.caption(f"{change_text}{target}{count}{comparison}")
 
 
 def _count(value) -> str:
