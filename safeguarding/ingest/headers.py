@@ -165,6 +165,7 @@ def _detect_dataset(headers: list[str], aliases: Aliases) -> str:
             "its headers match none of the six datasets (academies, concerns, referrals, "
             "staff, training, policies)",
             "use the column names in templates/ or docs/data-contract.md, add your system's "
-            "names to config/aliases.toml, or say which dataset it is with --dataset.",
+            "names to config/aliases.toml, or say which dataset it is (the Dataset choice on "
+            "the Data page, or --dataset on the command line).",
         )
     return best
