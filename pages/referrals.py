@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from safeguarding import standards
+from safeguarding import contract, standards
 from safeguarding.codes import TRUST
 from safeguarding.ui import components, data, session, tables, trend_charts
 from safeguarding.ui import referral_charts as charts
@@ -342,7 +342,7 @@ else:
                 st.success("Every concern past its review deadline was reviewed on time.")
             else:
                 _record_list(
-                    late.assign(category=late["category"].str.replace("_", " ")),
+                    late.assign(category=late["category"].map(contract.label)),
                     {
                         "academy": "Academy",
                         "concern_id": "Concern",

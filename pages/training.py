@@ -7,8 +7,21 @@ import streamlit as st
 
 from safeguarding import standards
 from safeguarding.codes import TRUST
-from safeguarding.ui import components, data, session
+from safeguarding.ui import components, data, session, tables
 from safeguarding.ui import training_charts as tc
+
+# What an empty cell of the lists below means, in words.
+NOT_ON_RECORD = {
+    "last_course": "none on record",
+    "last_completed_on": "never",
+    "expires_on": "—",
+    "start_date": "not recorded",
+    "last_dsl_full_on": "never",
+    "dsl_full_expires_on": "—",
+    "last_dsl_update_course": "none on record",
+    "last_dsl_update_on": "never",
+    "dsl_update_expires_on": "—",
+}
 
 ctx = session.context()
 filters = ctx.filters
@@ -164,10 +177,10 @@ else:
             st.success("Everyone in post is in date for more than 30 days.")
         else:
             table = tc.staff_due_table(due, names)
-            st.dataframe(
+            tables.show(
                 table,
-                hide_index=True,
                 width="stretch",
+                missing=NOT_ON_RECORD,
                 column_config={
                     "academy": "Academy",
                     "staff_ref": "Staff ref",
@@ -196,10 +209,10 @@ else:
             st.success("No DSL or deputy is out of date or expiring within 30 days.")
         else:
             dsl_table = tc.dsl_due_table(dsl_due, names)
-            st.dataframe(
+            tables.show(
                 dsl_table,
-                hide_index=True,
                 width="stretch",
+                missing=NOT_ON_RECORD,
                 column_config={
                     "academy": "Academy",
                     "staff_ref": "Staff ref",

@@ -94,6 +94,19 @@ ENUMS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Words a person reads in capitals (queries/models/value_label.sql spells values the same way).
+ACRONYMS = ("dsl", "kcsie", "lado", "camhs", "send", "rse", "csc", "cse")
+
+
+def label(code: str | None) -> str | None:
+    """How a person reads a contract value: 'deputy_dsl' -> 'Deputy DSL'."""
+    if code is None:
+        return None
+    words = [w.upper() if w in ACRONYMS or len(w) == 1 else w for w in str(code).split("_")]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
 @dataclass(frozen=True)
 class Column:
     name: str

@@ -47,7 +47,7 @@ review_items as (
         null::varchar as metric,
         academy_code,
         'Concern ' || concern_id || ' (' || pupil_ref || ')' as item,
-        'Not yet reviewed by the DSL; category ' || replace(category, '_', ' ') as detail,
+        'Not yet reviewed by the DSL; category: ' || value_label(category) as detail,
         review_deadline_on as due_on,
         late_working_days as overdue_working_days,
         null::integer as overdue_days
@@ -73,7 +73,7 @@ dsl_items as (
         ) as area,
         if(dsl_training_status = 'expiring', null, 'dsl_training_in_date_pct') as metric,
         academy_code,
-        replace(safeguarding_role, '_', ' ') || ' ' || staff_ref as item,
+        value_label(safeguarding_role) || ' ' || staff_ref as item,
         case dsl_training_status
             when 'never_trained' then 'No full DSL course on record'
             when 'expired' then 'DSL training ran out on ' || strftime(dsl_expires_on, '%-d %b %Y')
@@ -112,7 +112,7 @@ training_items as (
             else 'safeguarding_training_in_date_pct'
         end as metric,
         academy_code,
-        role || ' ' || staff_ref as item,
+        value_label(role) || ' ' || staff_ref as item,
         case training_status
             when 'never_trained' then 'No qualifying course on record'
             when 'induction_due'
@@ -121,7 +121,7 @@ training_items as (
             else
                 if(training_status = 'expired', 'Ran out on ', 'Runs out on ')
                 || strftime(expires_on, '%-d %b %Y') || '; last course '
-                || replace(last_course, '_', ' ')
+                || value_label(last_course)
         end as detail,
         if(training_status = 'induction_due', induction_deadline_on, expires_on) as due_on,
         null::integer as overdue_working_days,
@@ -137,7 +137,7 @@ missing_policy_items as (
         'Required policy missing' as area,
         'required_policies_missing' as metric,
         academy_code,
-        upper(policy_type[1]) || replace(policy_type[2:], '_', ' ') as item,
+        value_label(policy_type) as item,
         'Neither the academy nor the trust has this policy in the register' as detail,
         null::date as due_on,
         null::integer as overdue_working_days,

@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from safeguarding import contract
 from safeguarding.metrics import TRUST
 from safeguarding.ui import charts
 from safeguarding.ui.components import definitions, format_value
@@ -53,7 +54,7 @@ STATUS_LABELS = {
 }
 
 SAFEGUARDING_ROLES = {
-    "none": "",
+    "none": "None held",
     "dsl": "DSL",
     "deputy_dsl": "Deputy DSL",
     "safeguarding_governor": "Safeguarding governor",
@@ -453,6 +454,7 @@ def _with_plain_labels(
         academy=due["academy_code"].map(lambda c: _name(c, names)),
         status=due["status"].map(lambda s: STATUS_LABELS.get(s, s)),
         safeguarding_role=due["safeguarding_role"].map(lambda r: SAFEGUARDING_ROLES.get(r, r)),
+        **({"role": due["role"].map(contract.label)} if "role" in due.columns else {}),
         **{
             course_column: due[course_column].map(
                 lambda c: COURSES.get(c, c) if isinstance(c, str) else c
