@@ -222,13 +222,20 @@ GOVERNOR_NOTE = (
 )
 
 
-def governor_counts(items: pd.DataFrame, limit: int) -> pd.DataFrame:
+def governor_counts(
+    items: pd.DataFrame, limit: int, trust_items: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Per area and academy: open (on the agenda now), overdue (open and past their due or
     target date) and resolved since the last meeting. Areas about children's records get one
-    TRUST row each, with counts from 1 to `limit` as "c"; no academy row, so no difference of
-    two rows can reveal one."""
+    TRUST row each, counted over `trust_items` (the whole trust's agenda; default `items`),
+    with counts from 1 to `limit` as "c"; no academy row, so no difference of two rows can
+    reveal one, and a view of one academy shows the same trust-wide counts as the board's."""
     from safeguarding.codes import SUPPRESSED, TRUST
 
+    if trust_items is not None:
+        about_children = items["key"].str.startswith(CHILD_RECORD_KEY_PREFIXES)
+        trust_children = trust_items["key"].str.startswith(CHILD_RECORD_KEY_PREFIXES)
+        items = pd.concat([items[~about_children], trust_items[trust_children]])
     if items.empty:
         return pd.DataFrame(columns=["area", "academy_code", "open", "overdue", "resolved"])
     frame = items.assign(

@@ -350,3 +350,13 @@ def test_the_docs_name_every_pick_list_value_and_field():
     for field in added:
         assert f"`{field}`" in row, field
     assert f"{standards.load().escalate_after_working_days} working days" in whole
+
+
+def test_governors_counts_about_children_come_from_the_whole_trust(week):
+    """A view of one academy shows the trust's counts about children, not that academy's."""
+    whole = _agenda(week)
+    elm_only = whole[whole["academy_code"] == "ELM"]  # ELM has no referral items
+    counts = agenda.governor_counts(elm_only, limit=1, trust_items=whole)
+    referral_area = whole.loc[whole["key"].str.startswith("referral:"), "area"].iloc[0]
+    row = counts[counts["area"] == referral_area]
+    assert row[["academy_code", "open", "resolved"]].values.tolist() == [["TRUST", "2", "3"]]

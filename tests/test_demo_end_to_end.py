@@ -95,9 +95,10 @@ def test_an_as_of_date_after_today_is_refused_by_every_command(demo_db, tmp_path
 
 
 def test_status_before_the_first_export_shows_never_not_negative_days(demo_db, capsys):
-    """Exports after the as-of date have not happened yet: the day before the demo's exports
-    every academy and dataset is 'never', stale (as on the Data page), not -1 days."""
-    earlier = TODAY - dt.timedelta(days=1)
+    """Exports after the as-of date have not happened yet: the day before the demo's first load
+    (a week before today, safeguarding/demo/loading.py) every academy and dataset is 'never',
+    stale (as on the Data page), not -1 days."""
+    earlier = TODAY - dt.timedelta(days=8)
     assert cli.main(["status", "--db", str(demo_db), "--as-of", earlier.isoformat()]) == 0
     freshness_lines = capsys.readouterr().out.split("Data freshness")[1].splitlines()[2:]
     assert len(freshness_lines) == 8

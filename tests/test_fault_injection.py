@@ -260,7 +260,7 @@ def test_the_dashboard_serves_without_error_while_ingests_run(demo_db, tmp_path,
     pages = ["pages/overview.py", "pages/referrals.py", "pages/data.py", "pages/training.py"]
     runs = 0
     try:
-        deadline = time.monotonic() + 40
+        deadline = time.monotonic() + 120  # a loaded machine is slower; done when enough ran
         while time.monotonic() < deadline and (runs < 8 or len(ingests) < 3):
             page = pages[runs % len(pages)]
             app = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)

@@ -501,9 +501,16 @@ def meeting_counts(window: Window, since: dt.date, academies: Iterable[str]) -> 
 
     scope = current_scope()
     shown = tuple(a for a in academies if a in scope.aggregate_academies)
-    # Counts only leave this function: the items are computed over the academies in view.
-    items = _agenda(window, since, shown, shown, _frozen(_standards()), database_stamp())
-    return agenda.governor_counts(items, disclosure.threshold())
+    whole_trust = scope.trust_total_academies or scope.aggregate_academies
+    rules, stamp = _frozen(_standards()), database_stamp()
+    # Counts only leave this function. Counts about children are the whole trust's, whatever
+    # academy is in view: an academy's own would be a small-number view of its own.
+    items = _agenda(window, since, shown, shown, rules, stamp)
+    trust_items = (
+        items if set(shown) == set(whole_trust)
+        else _agenda(window, since, whole_trust, whole_trust, rules, stamp)
+    )
+    return agenda.governor_counts(items, disclosure.threshold(), trust_items)
 
 
 def decision_history(academies: Iterable[str]) -> pd.DataFrame:
