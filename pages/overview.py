@@ -88,10 +88,12 @@ else:
         )
         st.caption(attention.SCOPE_NOTE)
     meeting.history(data.decision_history(ctx.academy_codes))
-    if ctx.scope.role == "trust_lead" and last_recorded != filters.as_of:
-        if st.button(f"Record a meeting held on {filters.as_of:%-d %B %Y}", key="record_meeting"):
-            data.record_meeting(ctx.user.email, filters.as_of)
-            st.rerun()
+    may_record = ctx.scope.role == "trust_lead" and last_recorded != filters.as_of
+    if may_record and st.button(
+        f"Record a meeting held on {filters.as_of:%-d %B %Y}", key="record_meeting"
+    ):
+        data.record_meeting(ctx.user.email, filters.as_of)
+        st.rerun()
 
 board_pack = data.board_pack_maker(filters)
 if board_pack is not None:

@@ -90,9 +90,7 @@ def _record_list(frame: pd.DataFrame, columns: dict, file_name: str, key: str) -
     listed = frame.assign(academy=frame["academy_code"].map(names))[list(columns)]
     if len(listed) > SHOWN_ROWS:
         st.caption(f"The {SHOWN_ROWS:,} at the top of {len(listed):,}; the download has them all.")
-    tables.show(
-        listed.head(SHOWN_ROWS), columns, missing=MEANING_OF_MISSING, key=f"{key}_table"
-    )
+    tables.show(listed.head(SHOWN_ROWS), columns, missing=MEANING_OF_MISSING, key=f"{key}_table")
     components.download_csv(listed, file_name, "Download this list (CSV)", key=f"{key}_csv")
 
 

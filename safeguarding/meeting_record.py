@@ -70,8 +70,9 @@ def agreed(items: pd.DataFrame) -> pd.DataFrame:
     """The agenda with readable owners, actions and statuses (AGENDA_COLUMNS)."""
     readable = items.assign(
         owner=[
-            None if pd.isna(role) or role is None else
-            actions.OWNER_ROLES[role] + (f", {academy}" if academy else "")
+            None
+            if pd.isna(role) or role is None
+            else actions.OWNER_ROLES[role] + (f", {academy}" if academy else "")
             for role, academy in zip(items["owner_role"], items["owner_academy"], strict=True)
         ],
         action=items["action"].map(actions.ACTIONS),
@@ -95,8 +96,13 @@ def _cover(sheet, meeting, known_at, generated_at, items) -> None:
     ]
     for row, (label, value) in enumerate(lines, start=3):
         _put(sheet, row, 1, label, font=BOLD)
-        _put(sheet, row, 2, value, number_format="d mmm yyyy hh:mm"
-             if isinstance(value, dt.datetime) else "d mmm yyyy")
+        _put(
+            sheet,
+            row,
+            2,
+            value,
+            number_format="d mmm yyyy hh:mm" if isinstance(value, dt.datetime) else "d mmm yyyy",
+        )
     _put(
         sheet,
         len(lines) + 4,
@@ -130,7 +136,12 @@ def _figures(con, meeting, academies, rules) -> pd.DataFrame:
     frames = []
     for when, window in (("now", meeting.now), ("then", meeting.then)):
         figures = metrics.compute(
-            con, window.as_of, window.date_from, window.date_to, academies, rules,
+            con,
+            window.as_of,
+            window.date_from,
+            window.date_to,
+            academies,
+            rules,
             known_at=window.known_at,
         )
         trust = figures[figures["academy_code"] == TRUST].set_index("metric")["value"]

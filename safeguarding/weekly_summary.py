@@ -13,7 +13,11 @@ import pandas as pd
 
 from safeguarding import actions, agenda
 
-CHANGE_HEADINGS = {"new": "New since the last meeting", "open": "Still open", "resolved": "Resolved"}
+CHANGE_HEADINGS = {
+    "new": "New since the last meeting",
+    "open": "Still open",
+    "resolved": "Resolved",
+}
 
 
 def text(items: pd.DataFrame, meeting: agenda.Meeting, for_governors: bool, limit: int) -> str:
@@ -36,9 +40,7 @@ def text(items: pd.DataFrame, meeting: agenda.Meeting, for_governors: bool, limi
     return "\n".join(lines)
 
 
-def html_body(
-    items: pd.DataFrame, meeting: agenda.Meeting, for_governors: bool, limit: int
-) -> str:
+def html_body(items: pd.DataFrame, meeting: agenda.Meeting, for_governors: bool, limit: int) -> str:
     parts = [f"<h2>{html.escape(_title(meeting))}</h2>"]
     if for_governors:
         parts.append(f"<p>{html.escape(agenda.GOVERNOR_NOTE.format(limit=limit))}</p>")

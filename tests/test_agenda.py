@@ -45,17 +45,31 @@ def _key(referral_id):
 
 @pytest.fixture
 def week(trust, db, monkeypatch):
-    trust("referrals.csv", HEADER + R_OPEN + R_LATE + R_HISTORIC + R_DELETED,
-          now=dt.datetime(2026, 11, 16, 8, 0))
+    trust(
+        "referrals.csv",
+        HEADER + R_OPEN + R_LATE + R_HISTORIC + R_DELETED,
+        now=dt.datetime(2026, 11, 16, 8, 0),
+    )
     trust("referrals.csv", HEADER + R_MIDWEEK, now=dt.datetime(2026, 11, 20, 12, 0))
     monkeypatch.setenv(clock.PIN_VARIABLE, "2026-11-23T10:00")
-    actions.record(db, LEAD, [
-        actions.Decision(_key("R-HISTORIC"), "Feedback overdue", status="wont_act",
-                         reason="historic"),
-        actions.Decision(_key("R-OPEN"), "Feedback overdue", status="in_hand",
-                         owner_role="dsl", owner_academy="OAK", action="chase_social_care",
-                         target_on=dt.date(2026, 11, 26)),
-    ])
+    actions.record(
+        db,
+        LEAD,
+        [
+            actions.Decision(
+                _key("R-HISTORIC"), "Feedback overdue", status="wont_act", reason="historic"
+            ),
+            actions.Decision(
+                _key("R-OPEN"),
+                "Feedback overdue",
+                status="in_hand",
+                owner_role="dsl",
+                owner_academy="OAK",
+                action="chase_social_care",
+                target_on=dt.date(2026, 11, 26),
+            ),
+        ],
+    )
     monkeypatch.delenv(clock.PIN_VARIABLE)
     result = trust(
         "referrals.csv",
@@ -116,11 +130,15 @@ def test_escalation_past_target_and_the_order(week):
     first = items.iloc[0]
     # 18 working days past Tue 3 Nov (> 5): escalate, and past its target of Thu 26 Nov.
     assert (first["key"], bool(first["escalate"]), bool(first["past_target"])) == (
-        _key("R-OPEN"), True, True
+        _key("R-OPEN"),
+        True,
+        True,
     )
     assert first["weeks_overdue"] == 3  # 24 days since Tue 3 Nov
     assert (first["owner_role"], first["owner_academy"], first["action"]) == (
-        "dsl", "OAK", "chase_social_care"
+        "dsl",
+        "OAK",
+        "chase_social_care",
     )
     midweek = items.set_index("key").loc[_key("R-MIDWEEK")]
     # Due Mon 23 Nov: 4 working days overdue on Fri 27, not yet escalated.
@@ -131,7 +149,10 @@ def test_escalation_past_target_and_the_order(week):
 def test_the_counts_line(week):
     tally = agenda.counts(_agenda(week))
     assert (tally["new"], tally["resolved"], tally["escalate"], tally["past_target"]) == (
-        1, 3, 1, 1
+        1,
+        3,
+        1,
+        1,
     )
     assert agenda.headline(tally).startswith("1 new · ")
 
@@ -141,17 +162,31 @@ def test_a_stricter_escalation_standard_escalates_the_midweek_item(week, monkeyp
     strict = standards.Standards(**{**strict.__dict__, "escalate_after_working_days": 3})
     with database.reader(week) as con:
         items = agenda.agenda(
-            con, agenda.meeting(Window.ending(THIS_MEETING), LAST_MEETING), ["OAK"], ["OAK"],
+            con,
+            agenda.meeting(Window.ending(THIS_MEETING), LAST_MEETING),
+            ["OAK"],
+            ["OAK"],
             strict,
         ).set_index("key")
     assert bool(items.loc[_key("R-MIDWEEK"), "escalate"])
 
 
 def test_decisions_survive_a_re_export_and_keep_their_history(week, trust):
-    trust("referrals.csv", HEADER + R_OPEN + R_LATE_ANSWERED + R_HISTORIC + R_MIDWEEK,
-          now=dt.datetime(2026, 11, 26, 8, 0), full=True)
-    actions.record(week, LEAD, [actions.Decision(_key("R-OPEN"), "Feedback overdue",
-                                                 status="open", owner_role="trust_lead")])
+    trust(
+        "referrals.csv",
+        HEADER + R_OPEN + R_LATE_ANSWERED + R_HISTORIC + R_MIDWEEK,
+        now=dt.datetime(2026, 11, 26, 8, 0),
+        full=True,
+    )
+    actions.record(
+        week,
+        LEAD,
+        [
+            actions.Decision(
+                _key("R-OPEN"), "Feedback overdue", status="open", owner_role="trust_lead"
+            )
+        ],
+    )
     with database.reader(week) as con:
         trail = actions.history(con, ["OAK"], _key("R-OPEN"))
         latest = actions.current(con, ["OAK"]).set_index("item_key").loc[_key("R-OPEN")]
@@ -174,12 +209,21 @@ def test_who_may_decide(week):
         actions.record(week, OAK_DSL, [elm_item])
     with pytest.raises(actions.DecisionRefused, match="governor cannot record"):
         actions.record(week, governor, [actions.Decision(_key("R-OPEN"), "x")])
-    actions.record(week, OAK_DSL, [actions.Decision(_key("R-MIDWEEK"), "Feedback overdue",
-                                                    status="in_hand", note="Chased by phone")])
+    actions.record(
+        week,
+        OAK_DSL,
+        [
+            actions.Decision(
+                _key("R-MIDWEEK"), "Feedback overdue", status="in_hand", note="Chased by phone"
+            )
+        ],
+    )
     with database.reader(week) as con:
         row = actions.current(con, ["OAK"]).set_index("item_key").loc[_key("R-MIDWEEK")]
     assert (row["decided_by"], row["decided_as"], row["note"]) == (
-        "dsl@example.invalid", "dsl", "Chased by phone"
+        "dsl@example.invalid",
+        "dsl",
+        "Chased by phone",
     )
 
 
@@ -228,13 +272,27 @@ def test_the_earlier_view_is_never_read_later_than_the_whole_view(week):
     assert meeting.then.known_at == early
     default = agenda.meeting(Window.ending(THIS_MEETING))
     assert (default.since, default.then.known_at) == (
-        dt.date(2026, 11, 20), dt.datetime.combine(LAST_MEETING, dt.time.max)
+        dt.date(2026, 11, 20),
+        dt.datetime.combine(LAST_MEETING, dt.time.max),
     )
 
 
 def test_the_command_adds_the_change_and_keeps_the_algebra(week, capsys):
-    status = cli.main(["attention", "--as-of", "2026-11-27", "--since", "2026-11-20",
-                       "--academy", "OAK", "--format", "json", "--db", str(week)])
+    status = cli.main(
+        [
+            "attention",
+            "--as-of",
+            "2026-11-27",
+            "--since",
+            "2026-11-20",
+            "--academy",
+            "OAK",
+            "--format",
+            "json",
+            "--db",
+            str(week),
+        ]
+    )
     assert status == cli.EXIT_OK
     items = json.loads(capsys.readouterr().out)
     changes = {item["key"]: item["change"] for item in items if item["key"].startswith("ref")}
@@ -247,26 +305,57 @@ def test_the_command_adds_the_change_and_keeps_the_algebra(week, capsys):
     }
     first = items[0]
     assert (first["owner_role"], first["status"], first["target_on"]) == (
-        "dsl", "in_hand", "2026-11-26"
+        "dsl",
+        "in_hand",
+        "2026-11-26",
     )
 
 
 def test_the_weekly_summary_holds_keys_and_counts_only(week, capsys):
-    cli.main(["attention", "--as-of", "2026-11-27", "--since", "2026-11-20", "--academy",
-              "OAK", "--format", "text", "--db", str(week)])
+    cli.main(
+        [
+            "attention",
+            "--as-of",
+            "2026-11-27",
+            "--since",
+            "2026-11-20",
+            "--academy",
+            "OAK",
+            "--format",
+            "text",
+            "--db",
+            str(week),
+        ]
+    )
     text = capsys.readouterr().out
     assert "1 new · " in text and _key("R-MIDWEEK") in text
     assert "PUPIL-" not in text  # keys name the referral, never the child's pseudonym
-    cli.main(["attention", "--as-of", "2026-11-27", "--since", "2026-11-20", "--academy",
-              "OAK", "--format", "html", "--role", "governor", "--db", str(week)])
+    cli.main(
+        [
+            "attention",
+            "--as-of",
+            "2026-11-27",
+            "--since",
+            "2026-11-20",
+            "--academy",
+            "OAK",
+            "--format",
+            "html",
+            "--role",
+            "governor",
+            "--db",
+            str(week),
+        ]
+    )
     html = capsys.readouterr().out
     assert html.lstrip().startswith("<") and "referral:" not in html
     assert "Items are not listed for governors" in html and " new · " not in html
 
 
 def test_the_command_refuses_since_without_as_of_order(week, capsys):
-    status = cli.main(["attention", "--as-of", "2026-11-20", "--since", "2026-11-27",
-                       "--db", str(week)])
+    status = cli.main(
+        ["attention", "--as-of", "2026-11-20", "--since", "2026-11-27", "--db", str(week)]
+    )
     assert status == cli.EXIT_USAGE
     assert "must be before" in capsys.readouterr().err
 
@@ -276,8 +365,9 @@ def test_governors_counts_about_children_are_trust_wide_and_suppressed(week, tru
     and no count from 1 to 5 about children is shown."""
     items = _agenda(week)
     counts = agenda.governor_counts(items, limit=5)
-    about_children = counts[counts["area"].isin(set(items.loc[
-        items["key"].str.startswith("referral:"), "area"]))]
+    about_children = counts[
+        counts["area"].isin(set(items.loc[items["key"].str.startswith("referral:"), "area"]))
+    ]
     assert list(about_children["academy_code"]) == ["TRUST"]
     # 2 open (R-OPEN, R-MIDWEEK), 3 resolved: all small, all c.
     assert about_children[["open", "overdue", "resolved"]].values.tolist() == [["c", "c", "c"]]
@@ -309,10 +399,14 @@ def test_the_meeting_record_is_rebuilt_cell_for_cell_after_later_loads(week, tru
             return _cells(meeting_record.build(con, meeting, ["OAK"], ["OAK"], generated_at))
 
     first = build(dt.datetime(2026, 11, 27, 12, 0))
-    trust("referrals.csv", HEADER + R_OPEN.replace(",\n", ",2026-11-27 09:00\n") + R_MIDWEEK,
-          now=dt.datetime(2026, 11, 27, 18, 0))
-    actions.record(week, LEAD, [actions.Decision(_key("R-MIDWEEK"), "Feedback overdue",
-                                                 status="done")])
+    trust(
+        "referrals.csv",
+        HEADER + R_OPEN.replace(",\n", ",2026-11-27 09:00\n") + R_MIDWEEK,
+        now=dt.datetime(2026, 11, 27, 18, 0),
+    )
+    actions.record(
+        week, LEAD, [actions.Decision(_key("R-MIDWEEK"), "Feedback overdue", status="done")]
+    )
     again = build(dt.datetime(2026, 11, 28, 8, 0))
     generated = [i for i, row in enumerate(first["Meeting"]) if row[0] == "Generated at"]
     for rows in (first, again):
@@ -323,7 +417,8 @@ def test_the_meeting_record_is_rebuilt_cell_for_cell_after_later_loads(week, tru
     header = agenda_rows[2]
     open_row = next(r for r in agenda_rows if r[header.index("Item key")] == _key("R-OPEN"))
     assert (open_row[header.index("Owner")], open_row[header.index("Agreed action")]) == (
-        "DSL, OAK", "Chase social care"
+        "DSL, OAK",
+        "Chase social care",
     )
     assert first["Figures"][3][0]  # the first headline figure's label
     # The latest knowledge sees the new feedback: the record differs.

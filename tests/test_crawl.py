@@ -26,7 +26,15 @@ PAGES = (
 ROLES = {"trust_lead": None, "dsl": "ALDER", "governor": None, "local_governor": "ALDER"}
 MISSING_WORD = re.compile(r"(?<![\w-])(None|nan|NaN|NaT|<NA>)(?![\w-])")
 TEXT_ELEMENTS = (
-    "title", "header", "subheader", "markdown", "caption", "info", "warning", "success", "error",
+    "title",
+    "header",
+    "subheader",
+    "markdown",
+    "caption",
+    "info",
+    "warning",
+    "success",
+    "error",
 )
 
 
@@ -66,8 +74,7 @@ def _cells_to_fill(element) -> set[str]:
 
 @pytest.mark.parametrize("role", list(ROLES))
 @pytest.mark.parametrize("page_path", PAGES, ids=lambda p: p.split("/")[1][:-3])
-def test_no_page_shows_a_missing_value_as_none_nan_or_blank(page_path, role, demo_db,
-                                                          monkeypatch):
+def test_no_page_shows_a_missing_value_as_none_nan_or_blank(page_path, role, demo_db, monkeypatch):
     app = open_as(role, page_path, demo_db, monkeypatch, academy=ROLES[role])
     assert not app.exception
     assert problems(app) == []
@@ -79,12 +86,10 @@ def test_the_crawl_finds_a_none():
             self.value = value
 
     class App:
-        title = [Element("Chased on: None")]
-        header = subheader = markdown = caption = info = warning = success = error = []
-        metric = []
-        dataframe = [Element(pd.DataFrame({"a": [1, None]}))]
-        table = []
+        title = (Element("Chased on: None"),)
+        header = subheader = markdown = caption = info = warning = success = error = ()
+        metric = ()
+        dataframe = (Element(pd.DataFrame({"a": [1, None]})),)
+        table = ()
 
-    assert problems(App()) == [
-        "title: 'Chased on: None'", "table column 'a': 1 missing cell(s)"
-    ]
+    assert problems(App()) == ["title: 'Chased on: None'", "table column 'a': 1 missing cell(s)"]

@@ -17,7 +17,9 @@ from safeguarding.window import Window
 
 def _demo_agenda(db, academies=None):
     with database.reader(db) as con:
-        codes = academies or [r[0] for r in con.execute("select academy_code from academies").fetchall()]
+        codes = academies or [
+            r[0] for r in con.execute("select academy_code from academies").fetchall()
+        ]
         return agenda.agenda(con, agenda.meeting(Window.ending(TODAY)), codes, codes)
 
 
@@ -100,7 +102,9 @@ def test_an_edited_row_becomes_a_decision_in_stored_values():
     )
     after = before.copy()
     after.loc[0, ["status", "owner", "action", "reason"]] = [
-        "Won't act", "DSL, OAK", "Chase social care",
+        "Won't act",
+        "DSL, OAK",
+        "Chase social care",
         "Historic record: it cannot now be completed at source",
     ]
     after.loc[0, "target_on"] = dt.date(2026, 12, 4)

@@ -137,7 +137,7 @@ def test_policy_page_shows_flags_from_the_register_and_documents(writable_demo):
 def test_needs_attention_lists_the_policy_flags(writable_demo):
     app = _open("pages/overview.py")
     assert not app.exception
-    actions = [d.value for d in app.dataframe if "area" in d.value.columns][0]  # on the agenda
+    actions = next(d.value for d in app.dataframe if "area" in d.value.columns)  # the agenda
     flagged = actions[actions["area"] == "Policy flag"]
     with database.reader(writable_demo) as con:
         expected = policy_flags(con, TODAY)

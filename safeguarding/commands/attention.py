@@ -143,8 +143,10 @@ def _write_csv(items: pd.DataFrame, columns: list[str] | None = None) -> None:
 def _write_table(items: pd.DataFrame, columns: list[str] | None = None) -> None:
     if columns is not None and "key" not in columns:  # a governor's counts
         for row in items.itertuples(index=False):
-            print(f"{row.area} · {row.academy_code}: {row.open} open, {row.overdue} overdue, "
-                  f"{row.resolved} resolved")
+            print(
+                f"{row.area} · {row.academy_code}: {row.open} open, {row.overdue} overdue, "
+                f"{row.resolved} resolved"
+            )
         return
     if items.empty:
         print("Nothing needs attention.")

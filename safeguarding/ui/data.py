@@ -489,9 +489,7 @@ def meeting_agenda(window: Window, since: dt.date, academies: Iterable[str]) -> 
     if current_scope().role not in AGENDA_ROLES:
         raise PermissionError("Governors see counts of the meeting's items, never the items.")
     record, register = _agenda_academies(academies)
-    return _agenda(
-        window, since, record, register, _frozen(_standards()), database_stamp()
-    ).copy()
+    return _agenda(window, since, record, register, _frozen(_standards()), database_stamp()).copy()
 
 
 def meeting_counts(window: Window, since: dt.date, academies: Iterable[str]) -> pd.DataFrame:
@@ -507,7 +505,8 @@ def meeting_counts(window: Window, since: dt.date, academies: Iterable[str]) -> 
     # academy is in view: an academy's own would be a small-number view of its own.
     items = _agenda(window, since, shown, shown, rules, stamp)
     trust_items = (
-        items if set(shown) == set(whole_trust)
+        items
+        if set(shown) == set(whole_trust)
         else _agenda(window, since, whole_trust, whole_trust, rules, stamp)
     )
     return agenda.governor_counts(items, disclosure.threshold(), trust_items)

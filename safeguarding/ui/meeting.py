@@ -17,8 +17,13 @@ NOT_SET = "—"
 CHANGE_LABELS = {"new": "New", "open": "Still open", "resolved": "Resolved"}
 RESOLVED_BY = {"data": "cleared in the data", "decision": "closed by decision"}
 EDITABLE = ("owner", "action", "target_on", "status", "reason", "note")
-NOT_DECIDED = {"owner": "no owner yet", "action": "none agreed", "target_on": "none set",
-               "reason": "—", "note": "—"}
+NOT_DECIDED = {
+    "owner": "no owner yet",
+    "action": "none agreed",
+    "target_on": "none set",
+    "reason": "—",
+    "note": "—",
+}
 
 
 def since_picker(as_of: dt.date, recorded: dt.date | None) -> dt.date:
@@ -41,7 +46,7 @@ def show_counts(items: pd.DataFrame) -> None:
 
 
 def owner_choices(academies: tuple[str, ...]) -> dict[str, tuple[str, str]]:
-    """"DSL, OAK" -> ("dsl", "OAK"), for every role and academy (and the trust)."""
+    """ "DSL, OAK" -> ("dsl", "OAK"), for every role and academy (and the trust)."""
     return {
         f"{label}, {academy}": (role, academy)
         for academy in (*academies, TRUST)
@@ -113,7 +118,8 @@ def _column_config(owners: list[str]) -> dict:
             "Reason (won't act)", options=list(actions.WONT_ACT_REASONS.values())
         ),
         "note": st.column_config.TextColumn(
-            "Note", max_chars=actions.NOTE_MAX_CHARACTERS,
+            "Note",
+            max_chars=actions.NOTE_MAX_CHARACTERS,
             help="Short, and no names or numbers that identify anyone: every role that sees "
             "the item sees it.",
         ),
@@ -162,8 +168,8 @@ def _changed(before: pd.DataFrame, after: pd.DataFrame, items: pd.DataFrame, own
     for (_, old), (_, new) in zip(before.iterrows(), after.iterrows(), strict=True):
         if all(_same(old[c], new[c]) for c in EDITABLE):
             continue
-        role, academy = owners.get(new["owner"], (None, None)) if _given(new["owner"]) else (
-            None, None
+        role, academy = (
+            owners.get(new["owner"], (None, None)) if _given(new["owner"]) else (None, None)
         )
         target = new["target_on"]
         decisions.append(
@@ -183,8 +189,10 @@ def _changed(before: pd.DataFrame, after: pd.DataFrame, items: pd.DataFrame, own
 
 
 def _given(value) -> bool:
-    return value is not None and not (isinstance(value, float) and pd.isna(value)) and not (
-        value is pd.NaT or value is pd.NA or value == ""
+    return (
+        value is not None
+        and not (isinstance(value, float) and pd.isna(value))
+        and not (value is pd.NaT or value is pd.NA or value == "")
     )
 
 
@@ -201,15 +209,32 @@ def history(trail: pd.DataFrame) -> None:
         if trail.empty:
             st.caption("No decision recorded yet.")
             return
-        shown = trail.sort_values("decided_at", ascending=False).head(500).assign(
-            owner_role=lambda f: f["owner_role"].map(actions.OWNER_ROLES),
-            action=lambda f: f["action"].map(actions.ACTIONS),
-            status=lambda f: f["status"].map(actions.STATUSES),
-            reason=lambda f: f["reason"].map(actions.WONT_ACT_REASONS),
+        shown = (
+            trail.sort_values("decided_at", ascending=False)
+            .head(500)
+            .assign(
+                owner_role=lambda f: f["owner_role"].map(actions.OWNER_ROLES),
+                action=lambda f: f["action"].map(actions.ACTIONS),
+                status=lambda f: f["status"].map(actions.STATUSES),
+                reason=lambda f: f["reason"].map(actions.WONT_ACT_REASONS),
+            )
         )
         st.dataframe(
-            shown[["decided_at", "decided_by", "decided_as", "item_key", "owner_role",
-                   "owner_academy", "action", "target_on", "status", "reason", "note"]],
+            shown[
+                [
+                    "decided_at",
+                    "decided_by",
+                    "decided_as",
+                    "item_key",
+                    "owner_role",
+                    "owner_academy",
+                    "action",
+                    "target_on",
+                    "status",
+                    "reason",
+                    "note",
+                ]
+            ],
             hide_index=True,
             width="stretch",
             column_config={
@@ -234,8 +259,9 @@ def governor_counts(counts: pd.DataFrame, limit: int) -> None:
     if counts.empty:
         st.success("Nothing is on the agenda for these filters.")
         return
-    components.download_csv(counts, "meeting-counts.csv", "Download the counts (CSV)",
-                            key="meeting_counts_csv")
+    components.download_csv(
+        counts, "meeting-counts.csv", "Download the counts (CSV)", key="meeting_counts_csv"
+    )
     st.dataframe(
         counts,
         hide_index=True,

@@ -2,7 +2,8 @@
 with its meaning ("not yet", "not recorded", "—", "c"), and codes in the contract's labels.
 
 `readable(frame, column_config, missing)` returns the frame and its column settings with every
-column that holds a missing value (or text beside numbers, such as "c") turned into text: dates as "28 Nov 2026", times as
+column that holds a missing value (or text beside numbers, such as "c") turned into text:
+dates as "28 Nov 2026", times as
 "28 Nov 2026 09:00", whole numbers with thousands separators, true/false as yes/no, and the
 missing cells as `missing[column]` (default "—"). Columns without a missing value keep their
 type, so they still sort as numbers and dates. `show` draws the result with st.dataframe.

@@ -8,11 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from safeguarding.codes import TRUST
-from safeguarding.metrics_definitions import HEADLINE_METRICS
 from safeguarding.disclosure import SUPPRESSED as SUPPRESSED_MARK
+from safeguarding.metrics_definitions import HEADLINE_METRICS as HEADLINE_METRICS
 from safeguarding.ui import charts
 from safeguarding.ui.components import definitions, format_value, metric_help_text
-
 
 
 def trust_figures(values: pd.DataFrame, academy_code: str = TRUST) -> dict[str, dict]:
@@ -27,9 +26,7 @@ def _number(value):
     return None if (isinstance(value, float) and math.isnan(value)) or pd.isna(value) else value
 
 
-def tile(
-    metric_id: str, now: dict, week_ago: dict, beside: tuple[str, dict] | None = None
-) -> None:
+def tile(metric_id: str, now: dict, week_ago: dict, beside: tuple[str, dict] | None = None) -> None:
     """One headline figure with its change in a week and its target; `beside` (a label and
     that row's figure, e.g. the trust's) is set under it for comparison."""
     d = definitions()[metric_id]
