@@ -213,6 +213,7 @@ def run(options: BenchOptions, echo=print) -> dict[str, Any]:
     result["peak_rss_mb"]["max"] = max(result["peak_rss_mb"].values())
     result["targets"] = targets(result)
     result["bench_seconds"] = round(time.perf_counter() - started, 1)
+    result["load_average_at_end"] = _load_average()
     options.result_path.parent.mkdir(parents=True, exist_ok=True)
     options.result_path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return result
@@ -479,6 +480,7 @@ def _history(
     """Re-ingest `options.weeks` weekly full re-exports into a copy of the base database, one
     knowledge time a week, and time what reads the history."""
     started = time.perf_counter()
+    load_at_start = _load_average()
     exports = weekly.weekly_exports(
         files,
         options.weekly_dir,
@@ -634,7 +636,14 @@ def _history(
             max(w["peak_rss_mb"] for w in weeks), max(w["peak_rss_mb"] for w in workers)
         ),
         "seconds": round(time.perf_counter() - started, 1),
+        # Other work on a shared machine shows here (1, 5 and 15 minutes).
+        "load_average_at_start": load_at_start,
+        "load_average_at_end": _load_average(),
     }
+
+
+def _load_average() -> list[float] | None:
+    return [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
 
 
 def _quarantined_lines(db: Path) -> dict[str, set[int]]:

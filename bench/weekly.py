@@ -26,6 +26,7 @@ import csv
 import datetime as dt
 import io
 import json
+import operator
 import os
 import random
 import re
@@ -97,6 +98,9 @@ class _File:
     records: list[list[str]]
     movable: list[bool]  # a data row the base ingest loaded, with a key unique in the file
     columns: dict[str, int]  # contract column -> position
+    data_rows: int  # records that are not the header or blank
+    # Each record as written (None: not yet), so a week writes again only the rows it changed.
+    lines: list[str | None] = field(default_factory=list)
     # column -> its values in good rows, commonest first
     commonest: dict[str, list[str]] = field(default_factory=dict)
     keys: set[tuple] = field(default_factory=set)  # training keys, to keep added rows unique
@@ -222,7 +226,7 @@ def _read(path: Path, quarantined_lines: set[int]) -> _File | None:
             start_line = previous_end + 1
             previous_end = reader.line_num
             records.append(record)
-            blank = not record or all(not cell.strip() for cell in record)
+            blank = not "".join(record).strip()
             if header_at is None and not blank:
                 header_at = len(records) - 1
                 lines.append(None)
@@ -243,23 +247,28 @@ def _read(path: Path, quarantined_lines: set[int]) -> _File | None:
     if NEW_KEY[mapped.dataset] not in columns:
         return None
     key_positions = [columns[c] for c in CONTRACT[mapped.dataset].key if c in columns]
+    key_cells = operator.itemgetter(*key_positions, key_positions[0])  # always a tuple
+    width = len(header)
     movable = [
-        line is not None and len(record) == len(header) and line not in quarantined_lines
+        line is not None and len(record) == width and line not in quarantined_lines
         for record, line in zip(records, lines, strict=True)
     ]
-    keys = Counter(
-        tuple(records[i][p].strip().upper() for p in key_positions)
-        for i in range(len(records))
-        if movable[i]
-    )
-    for i, record in enumerate(records):
-        if movable[i] and keys[tuple(record[p].strip().upper() for p in key_positions)] > 1:
+    good = [i for i, ok in enumerate(movable) if ok]
+    # Keys compared as the staging compares them near enough: trimmed, case ignored.
+    row_keys = ["\x1f".join(map(str.strip, key_cells(records[i]))).upper() for i in good]
+    keys = Counter(row_keys)
+    for i, key in zip(good, row_keys, strict=True):
+        if keys[key] > 1:
             movable[i] = False
-    loaded = _File(path.name, mapped.dataset, encoding, line_end, records, movable, columns)
+    good_records = [records[i] for i, ok in enumerate(movable) if ok]
+    data_rows = sum(line is not None for line in lines)
+    loaded = _File(
+        path.name, mapped.dataset, encoding, line_end, records, movable, columns, data_rows
+    )
+    loaded.lines = [None] * len(records)
     for kind, column in CHANGES[mapped.dataset]:
         if kind == "other" and column in columns:
-            position = columns[column]
-            counts = Counter(records[i][position] for i in range(len(records)) if movable[i])
+            counts = Counter(map(operator.itemgetter(columns[column]), good_records))
             loaded.commonest[column] = [
                 value for value, _ in counts.most_common(4) if value.strip()
             ]
@@ -275,12 +284,7 @@ def _read(path: Path, quarantined_lines: set[int]) -> _File | None:
 def _next_week(loaded: _File, week: int, rnd: random.Random) -> Counter:
     """Change, remove and add rows in place; the counts of what was done."""
     movable = [i for i, ok in enumerate(loaded.movable) if ok]
-    rows_and_header = sum(
-        1
-        for i, record in enumerate(loaded.records)
-        if loaded.movable[i] or (record and any(cell.strip() for cell in record))
-    )
-    data_rows = rows_and_header - 1
+    data_rows = loaded.data_rows
     done = Counter(rows=0)
     n_remove = _rounded(data_rows * REMOVE_SHARE, rnd)
     n_change = _rounded(data_rows * CHANGE_SHARE, rnd)
@@ -292,6 +296,7 @@ def _next_week(loaded: _File, week: int, rnd: random.Random) -> Counter:
         if done["changed"] >= n_change:
             break
         if _change(loaded, loaded.records[i], rnd):
+            loaded.lines[i] = None
             done["changed"] += 1
     templates = [i for i in movable if i not in removed]
     added: list[list[str]] = []
@@ -306,9 +311,11 @@ def _next_week(loaded: _File, week: int, rnd: random.Random) -> Counter:
         keep = [i for i in range(len(loaded.records)) if i not in removed]
         loaded.records = [loaded.records[i] for i in keep]
         loaded.movable = [loaded.movable[i] for i in keep]
+        loaded.lines = [loaded.lines[i] for i in keep]
     loaded.records.extend(added)
     loaded.movable.extend([True] * len(added))
-    done["rows"] = data_rows - done["removed"] + done["added"]
+    loaded.lines.extend([None] * len(added))
+    loaded.data_rows = done["rows"] = data_rows - done["removed"] + done["added"]
     return done
 
 
@@ -329,6 +336,10 @@ def _change(loaded: _File, record: list[str], rnd: random.Random) -> bool:
             if moved is not None:
                 record[position] = moved
                 return True
+            continue
+        if not current.strip():
+            # A blank can stand for a value (a blank status is read as open): only a value
+            # held is changed, so that every change is one.
             continue
         for value in loaded.commonest.get(column, []):
             if normalise_label(value) != normalise_label(current):
@@ -406,5 +417,15 @@ def _shift_date(text: str, days: int) -> str | None:
 
 
 def _write(loaded: _File, target: Path) -> None:
+    """Write the records as csv.writer writes them, formatting only those not written before."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=loaded.line_end)
+    lines = loaded.lines
+    for i, line in enumerate(lines):
+        if line is None:
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerow(loaded.records[i])
+            lines[i] = buffer.getvalue()
     with open(target, "w", encoding=loaded.encoding, newline="") as out:
-        csv.writer(out, lineterminator=loaded.line_end).writerows(loaded.records)
+        out.write("".join(lines))
