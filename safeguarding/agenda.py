@@ -132,9 +132,10 @@ def compare(
         change="resolved",
         resolved_by=np.where(gone["key"].isin(closed_now), "decision", "data"),
     )
-    both = pd.concat([frame for frame in (current, resolved) if not frame.empty])
-    if both.empty:
+    parts = [frame for frame in (current, resolved) if not frame.empty]
+    if not parts:
         return pd.DataFrame(columns=COLUMNS)
+    both = pd.concat(parts)
     both = both.reset_index(drop=True)
     decisions = decided_now.set_index("item_key")[DECISION_COLUMNS]
     both = both.join(decisions, on="key")

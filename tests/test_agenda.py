@@ -455,3 +455,10 @@ def test_governors_counts_about_children_come_from_the_whole_trust(week):
     referral_area = whole.loc[whole["key"].str.startswith("referral:"), "area"].iloc[0]
     row = counts[counts["area"] == referral_area]
     assert row[["academy_code", "open", "resolved"]].values.tolist() == [["TRUST", "2", "3"]]
+
+
+def test_two_empty_lists_make_an_empty_agenda():
+    frame = agenda.pd.DataFrame(columns=agenda.attention.COLUMNS)
+    decided = agenda.pd.DataFrame(columns=["item_key", "status", *agenda.DECISION_COLUMNS])
+    result = agenda.compare(frame, frame, decided, decided, THIS_MEETING, standards.load())
+    assert result.empty and list(result.columns) == agenda.COLUMNS
