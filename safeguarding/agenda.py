@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from safeguarding import actions, attention, standards
+from safeguarding.codes import SUPPRESSED, TRUST
 from safeguarding.standards import Standards
 from safeguarding.window import ScopeError, Window
 
@@ -231,8 +232,6 @@ def governor_counts(
     TRUST row each, counted over `trust_items` (the whole trust's agenda; default `items`),
     with counts from 1 to `limit` as "c"; no academy row, so no difference of two rows can
     reveal one, and a view of one academy shows the same trust-wide counts as the board's."""
-    from safeguarding.codes import SUPPRESSED, TRUST
-
     if trust_items is not None:
         about_children = items["key"].str.startswith(CHILD_RECORD_KEY_PREFIXES)
         trust_children = trust_items["key"].str.startswith(CHILD_RECORD_KEY_PREFIXES)

@@ -43,6 +43,11 @@ def _key(referral_id):
     return f"referral:OAK:{referral_id}:csc_feedback"
 
 
+def _decide(db, actor, referral_id, **fields):
+    """Record one decision about a referral's feedback item."""
+    actions.record(db, actor, [actions.Decision(_key(referral_id), "Feedback overdue", **fields)])
+
+
 @pytest.fixture
 def week(trust, db, monkeypatch):
     trust(
@@ -178,15 +183,7 @@ def test_decisions_survive_a_re_export_and_keep_their_history(week, trust):
         now=dt.datetime(2026, 11, 26, 8, 0),
         full=True,
     )
-    actions.record(
-        week,
-        LEAD,
-        [
-            actions.Decision(
-                _key("R-OPEN"), "Feedback overdue", status="open", owner_role="trust_lead"
-            )
-        ],
-    )
+    _decide(week, LEAD, "R-OPEN", status="open", owner_role="trust_lead")
     with database.reader(week) as con:
         trail = actions.history(con, ["OAK"], _key("R-OPEN"))
         latest = actions.current(con, ["OAK"]).set_index("item_key").loc[_key("R-OPEN")]
@@ -209,15 +206,7 @@ def test_who_may_decide(week):
         actions.record(week, OAK_DSL, [elm_item])
     with pytest.raises(actions.DecisionRefused, match="governor cannot record"):
         actions.record(week, governor, [actions.Decision(_key("R-OPEN"), "x")])
-    actions.record(
-        week,
-        OAK_DSL,
-        [
-            actions.Decision(
-                _key("R-MIDWEEK"), "Feedback overdue", status="in_hand", note="Chased by phone"
-            )
-        ],
-    )
+    _decide(week, OAK_DSL, "R-MIDWEEK", status="in_hand", note="Chased by phone")
     with database.reader(week) as con:
         row = actions.current(con, ["OAK"]).set_index("item_key").loc[_key("R-MIDWEEK")]
     assert (row["decided_by"], row["decided_as"], row["note"]) == (
@@ -404,9 +393,7 @@ def test_the_meeting_record_is_rebuilt_cell_for_cell_after_later_loads(week, tru
         HEADER + R_OPEN.replace(",\n", ",2026-11-27 09:00\n") + R_MIDWEEK,
         now=dt.datetime(2026, 11, 27, 18, 0),
     )
-    actions.record(
-        week, LEAD, [actions.Decision(_key("R-MIDWEEK"), "Feedback overdue", status="done")]
-    )
+    _decide(week, LEAD, "R-MIDWEEK", status="done")
     again = build(dt.datetime(2026, 11, 28, 8, 0))
     generated = [i for i, row in enumerate(first["Meeting"]) if row[0] == "Generated at"]
     for rows in (first, again):

@@ -12,17 +12,8 @@ import pandas as pd
 import pytest
 from page_helpers import open_as
 
-PAGES = (
-    "pages/overview.py",
-    "pages/referrals.py",
-    "pages/training.py",
-    "pages/policies.py",
-    "pages/commitments.py",
-    "pages/compare.py",
-    "pages/trends.py",
-    "pages/data.py",
-    "pages/about.py",
-)
+from bench.benchmark import PAGES  # every page of the dashboard
+
 ROLES = {"trust_lead": None, "dsl": "ALDER", "governor": None, "local_governor": "ALDER"}
 MISSING_WORD = re.compile(r"(?<![\w-])(None|nan|NaN|NaT|<NA>)(?![\w-])")
 TEXT_ELEMENTS = (

@@ -158,3 +158,26 @@ def test_a_dsls_agenda_holds_only_their_own_academy(demo_db, monkeypatch):
     # Its own items, and the trust-wide policies that apply to it; no other academy's.
     assert "ALDER" in set(current["academy_code"])
     assert set(current["academy_code"]) <= {"ALDER", TRUST}
+
+
+def test_the_register_reads_without_blanks_once_decisions_are_made(demo_db, tmp_path, monkeypatch):
+    """The demo has no decision, so the crawl never sees the register filled: record one with
+    only a status (owner, action, target, reason and note left out) and read the page."""
+    import shutil
+
+    from test_crawl import problems
+
+    from safeguarding import actions
+    from safeguarding.scope import Scope
+
+    db = tmp_path / "trust.duckdb"
+    shutil.copyfile(demo_db, db)
+    monkeypatch.setenv("SAFEGUARDING_ALLOW_DEMO_MODE", "1")
+    items = _demo_agenda(db)
+    first = items[items["change"] != "resolved"].iloc[0]
+    lead = actions.Actor("lead@example.invalid", Scope.trust_lead(("ALDER", first.academy_code)))
+    actions.record(db, lead, [actions.Decision(first.key, first.area, status="in_hand")])
+    app = open_as("trust_lead", "pages/overview.py", db, monkeypatch)
+    assert not app.exception
+    assert any("every decision (1)" in e.label for e in app.expander)
+    assert problems(app) == []

@@ -17,6 +17,14 @@ NOT_SET = "—"
 CHANGE_LABELS = {"new": "New", "open": "Still open", "resolved": "Resolved"}
 RESOLVED_BY = {"data": "cleared in the data", "decision": "closed by decision"}
 EDITABLE = ("owner", "action", "target_on", "status", "reason", "note")
+# The register's history: who decided what and when, then the decision's own fields.
+HISTORY_COLUMNS = (
+    "decided_at",
+    "decided_by",
+    "decided_as",
+    "item_key",
+    *[c for c in agenda.DECISION_COLUMNS if c not in ("decided_by", "decided_at", "decisions")],
+)
 NOT_DECIDED = {
     "owner": "no owner yet",
     "action": "none agreed",
@@ -219,23 +227,9 @@ def history(trail: pd.DataFrame) -> None:
                 reason=lambda f: f["reason"].map(actions.WONT_ACT_REASONS),
             )
         )
-        st.dataframe(
-            shown[
-                [
-                    "decided_at",
-                    "decided_by",
-                    "decided_as",
-                    "item_key",
-                    "owner_role",
-                    "owner_academy",
-                    "action",
-                    "target_on",
-                    "status",
-                    "reason",
-                    "note",
-                ]
-            ],
-            hide_index=True,
+        tables.show(
+            shown[list(HISTORY_COLUMNS)],
+            missing={**NOT_DECIDED, "owner_role": "no owner yet", "owner_academy": "—"},
             width="stretch",
             column_config={
                 "decided_at": st.column_config.DatetimeColumn("When", format="D MMM YYYY HH:mm"),
