@@ -177,7 +177,11 @@ def test_the_register_reads_without_blanks_once_decisions_are_made(demo_db, tmp_
     first = items[items["change"] != "resolved"].iloc[0]
     lead = actions.Actor("lead@example.invalid", Scope.trust_lead(("ALDER", first.academy_code)))
     actions.record(db, lead, [actions.Decision(first.key, first.area, status="in_hand")])
+    held_on = TODAY - dt.timedelta(days=3)
+    actions.record_meeting(db, lead, held_on)
     app = open_as("trust_lead", "pages/overview.py", db, monkeypatch)
     assert not app.exception
     assert any("every decision (1)" in e.label for e in app.expander)
+    # The recorded meeting is the default "since", in place of a week earlier.
+    assert [d.value for d in app.date_input if d.key == "since"] == [held_on]
     assert problems(app) == []

@@ -1,5 +1,6 @@
 -- One row per decision ever made about the academies' items, oldest first: the audit trail.
 -- Parameters: $academy_codes (list of academy codes), $item_key (one key, or null for all).
+-- Records: yes
 with final as (
     select
         decision_id, item_key, academy_code, area, owner_role, owner_academy, action, target_on,

@@ -457,10 +457,8 @@ AGENDA_ROLES = ("trust_lead", "dsl")
 
 def last_meeting(as_of: dt.date) -> dt.date | None:
     """The last recorded meeting before the as-of date, if the trust records them."""
-    from safeguarding import actions
-
-    with cursor() as cur:
-        return actions.last_meeting_before(cur, as_of)
+    meetings = query("actions/meetings", before=as_of)
+    return None if meetings.empty else pd.Timestamp(meetings["held_on"].iloc[0]).date()
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -514,13 +512,11 @@ def meeting_counts(window: Window, since: dt.date, academies: Iterable[str]) -> 
 
 def decision_history(academies: Iterable[str]) -> pd.DataFrame:
     """Every decision about the items of the academies whose records the viewer sees."""
-    from safeguarding import actions
-
     if current_scope().role not in AGENDA_ROLES:
         raise PermissionError("Governors do not see the action register.")
     record, _ = _agenda_academies(academies)
-    with cursor() as cur:
-        return actions.history(cur, record)
+    # A record-level query (its Records tag): query() keeps it to the viewer's own academies.
+    return query("actions/decision_history", academy_codes=list(record), item_key=None)
 
 
 def record_decisions(identity: str, decisions) -> int:
