@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from safeguarding.ui import navigation, session
+from safeguarding.ui import layout, navigation, session
 
 st.set_page_config(page_title="Safeguarding dashboard", page_icon="🛡️", layout="wide")
+layout.style()
 
 chosen_page = st.navigation(navigation.pages())
 if session.start() is None:

@@ -7,7 +7,16 @@ import streamlit as st
 
 from safeguarding import actions, disclosure
 from safeguarding.codes import TRUST
-from safeguarding.ui import attention, components, data, meeting, session, tiles, trend_charts
+from safeguarding.ui import (
+    attention,
+    components,
+    data,
+    layout,
+    meeting,
+    session,
+    tiles,
+    trend_charts,
+)
 
 ctx = session.context()
 filters = ctx.filters
@@ -31,15 +40,17 @@ week_values = data.metric_values(filters, ctx.academy_codes, days_earlier=7)
 now = tiles.trust_figures(values, shown_row)
 week_ago = tiles.trust_figures(week_values, shown_row)
 trust_now = tiles.trust_figures(values) if own else {}
-columns = st.columns(3)
-for position, metric_id in enumerate(tiles.HEADLINE_METRICS):
-    with columns[position % 3]:
-        tiles.tile(
-            metric_id,
-            now.get(metric_id, {}),
-            week_ago.get(metric_id, {}),
-            beside=(whole, trust_now.get(metric_id, {})) if own else None,
-        )
+# On a phone the agenda comes first and the tiles after it (layout.py).
+with st.container(key=layout.HEADLINE_TILES):
+    columns = st.columns(3)
+    for position, metric_id in enumerate(tiles.HEADLINE_METRICS):
+        with columns[position % 3]:
+            tiles.tile(
+                metric_id,
+                now.get(metric_id, {}),
+                week_ago.get(metric_id, {}),
+                beside=(whole, trust_now.get(metric_id, {})) if own else None,
+            )
 
 st.subheader("Since the last meeting")
 last_recorded = data.last_meeting(filters.as_of)
@@ -63,6 +74,7 @@ else:
         st.success("Nothing needs attention for these filters.")
     else:
         meeting.show_counts(items)
+        meeting.agenda_cards(items)
         decisions = meeting.agenda_editor(
             items, ctx.scope.aggregate_academies, can_decide=not filters.known_at
         )

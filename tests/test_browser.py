@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 from conftest import TODAY, subprocess_env
+from signin_proxy import signed_in_as
 
 from safeguarding.paths import PROJECT_ROOT
+from safeguarding.ui import layout
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
@@ -180,7 +182,9 @@ SIGNED_IN = {
 }
 PEOPLE = {
     "trust_lead": "safeguarding.lead@trust.example",
+    "dsl": "dsl.oak@trust.example",
     "governor": "chair@trust.example",
+    "local_governor": "local.governor.elm@trust.example",
 }
 
 
@@ -192,36 +196,67 @@ def signed_in_server(demo_db, tmp_path_factory):
         yield url
 
 
-def _overview_as(signed_in_server, browser, role):
-    context = browser.new_context(
-        viewport={"width": 1400, "height": 3200},
-        extra_http_headers={"X-Forwarded-Email": PEOPLE[role]},
-    )
-    tab = context.new_page()
-    tab.goto(f"{signed_in_server}/?as_of={TODAY.isoformat()}")
-    _wait_until_finished(tab)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=str(SCREENSHOTS / f"meeting-{role}.png"), full_page=True)
-    return context, tab
+@contextlib.contextmanager
+def signed_in_tab(server, browser, role, path="", width=1400, height=3200, shot=None):
+    """A tab on `path` as `role`, through a sign-in proxy that sets the trusted header."""
+    with signed_in_as(server, PEOPLE[role]) as url:
+        context = browser.new_context(viewport={"width": width, "height": height})
+        tab = context.new_page()
+        try:
+            tab.goto(f"{url}/{path}?as_of={TODAY.isoformat()}")
+            _wait_until_finished(tab)
+            if shot:
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                tab.screenshot(path=str(SCREENSHOTS / shot), full_page=True)
+            yield tab
+        finally:
+            context.close()
+
+
+def _main_text(tab) -> str:
+    return tab.locator('[data-testid="stMainBlockContainer"]').inner_text()
 
 
 def test_the_trust_lead_sees_the_meeting_counts_and_the_change_column(signed_in_server, browser):
-    context, tab = _overview_as(signed_in_server, browser, "trust_lead")
-    try:
-        text = tab.locator('[data-testid="stMainBlockContainer"]').inner_text()
+    with signed_in_tab(
+        signed_in_server, browser, "trust_lead", shot="meeting-trust_lead.png"
+    ) as tab:
+        text = _main_text(tab)
         assert " new · " in text and "still open" in text and " resolved" in text
         assert tab.get_by_role("button", name="Save decisions").count() == 1
         assert "Since last meeting" in tab.content()  # the change column's header
-    finally:
-        context.close()
 
 
 def test_a_governor_sees_only_counts_with_the_reason(signed_in_server, browser):
-    context, tab = _overview_as(signed_in_server, browser, "governor")
-    try:
-        text = tab.locator('[data-testid="stMainBlockContainer"]').inner_text()
+    with signed_in_tab(signed_in_server, browser, "governor", shot="meeting-governor.png") as tab:
+        text = _main_text(tab)
         assert "Items are not listed for governors" in text
         assert tab.get_by_role("button", name="Save decisions").count() == 0
         assert " new · " not in text
-    finally:
-        context.close()
+
+
+def _box(tab, key):
+    return tab.locator(f".st-key-{key}").first.bounding_box()
+
+
+def test_on_a_phone_the_agenda_comes_first_as_cards(signed_in_server, browser):
+    """At 390 px the trust lead reads the agenda as cards above the tiles, the wide table is
+    put away, and no tile title is cut short; at 1400 px the table is back and the cards gone."""
+    with signed_in_tab(
+        signed_in_server, browser, "trust_lead", width=390, height=900, shot="overview-phone.png"
+    ) as tab:
+        cards = tab.locator(f".st-key-{layout.AGENDA_CARDS}")
+        assert cards.is_visible()
+        assert not tab.locator(f".st-key-{layout.AGENDA_TABLE}").is_visible()
+        assert _box(tab, layout.AGENDA_CARDS)["y"] < _box(tab, layout.HEADLINE_TILES)["y"]
+        assert cards.locator('[data-testid="stVerticalBlockBorderWrapper"], .stVerticalBlock')
+        assert "To record decisions, open this page on a wider screen" in cards.inner_text()
+        cut_short = tab.evaluate(
+            """() => [...document.querySelectorAll('[data-testid="stMetricLabel"] p')]
+                .filter(p => p.scrollWidth > p.clientWidth + 1).map(p => p.innerText)"""
+        )
+        assert cut_short == []
+    with signed_in_tab(signed_in_server, browser, "trust_lead", width=1400, height=2000) as tab:
+        assert not tab.locator(f".st-key-{layout.AGENDA_CARDS}").is_visible()
+        assert tab.locator(f".st-key-{layout.AGENDA_TABLE}").is_visible()
+        assert _box(tab, layout.AGENDA_TABLE)["y"] > _box(tab, layout.HEADLINE_TILES)["y"]

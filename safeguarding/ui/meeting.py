@@ -5,13 +5,14 @@ and for governors the counts alone (built in safeguarding/agenda.py and actions.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 import streamlit as st
 
 from safeguarding import actions, agenda
 from safeguarding.codes import TRUST
-from safeguarding.ui import components, tables
+from safeguarding.ui import components, layout, tables
 
 NOT_SET = "—"
 CHANGE_LABELS = {"new": "New", "open": "Still open", "resolved": "Resolved"}
@@ -144,6 +145,11 @@ def agenda_editor(
     owners = owner_choices(owner_academies)
     config = _column_config(list(owners))
     missing = {"due_on": "no due date", "overdue_working_days": "—", "overdue_days": "—"}
+    with st.container(key=layout.AGENDA_TABLE):
+        return _table(current, resolved, config, missing, owners, items, can_decide)
+
+
+def _table(current, resolved, config, missing, owners, items, can_decide):
     decisions = None
     if can_decide:
         shown, editor_config = tables.readable(current, config, missing, editable=EDITABLE)
@@ -164,6 +170,47 @@ def agenda_editor(
         st.markdown(f"**Resolved since the last meeting ({len(resolved)})**, shown this once:")
         tables.show(resolved, config, {**missing, **NOT_DECIDED}, width="stretch")
     return decisions
+
+
+def agenda_cards(items: pd.DataFrame) -> None:
+    """The agenda as compact cards, the first CARD_LIMIT of them: drawn always, shown only on a
+    small screen (layout.py), where a wide table shows two columns at a time."""
+    current = _labelled(items[items["change"] != "resolved"])
+    resolved = int((items["change"] == "resolved").sum())
+    with st.container(key=layout.AGENDA_CARDS):
+        more = len(current) - CARD_LIMIT
+        st.caption(
+            (f"The first {CARD_LIMIT} of {len(current)} items. " if more > 0 else "")
+            + (f"{resolved} resolved since the last meeting. " if resolved else "")
+            + "To record decisions, open this page on a wider screen."
+        )
+        for row in current.head(CARD_LIMIT).itertuples():
+            with st.container(border=True):
+                st.markdown(
+                    f"**{_plain(row.change)}** · {_plain(row.academy_code)} · {_plain(row.area)}"
+                    f"  \n{_plain(row.item)}  \n{_plain(_card_line(row))}"
+                )
+
+
+CARD_LIMIT = 25
+
+
+def _card_line(row) -> str:
+    due = f"due {row.due_on:%-d %b %Y}" if _given(row.due_on) else "no due date"
+    late = ""
+    if _given(row.overdue_working_days) and row.overdue_working_days > 0:
+        late = f" ({int(row.overdue_working_days)} working days overdue)"
+    owner = row.owner if _given(row.owner) else NOT_DECIDED["owner"]
+    action = row.action if _given(row.action) else NOT_DECIDED["action"]
+    return f"{due}{late} · {row.status} · {owner} · {action}"
+
+
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>#|~$])")
+
+
+def _plain(text) -> str:
+    """Text as itself, not as markdown (an item's words are data, not formatting)."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 def _changed(before: pd.DataFrame, after: pd.DataFrame, items: pd.DataFrame, owners: dict):

@@ -220,14 +220,16 @@ def _demo_user(codes: tuple[str, ...]) -> identity.User | None:
         )
         return None
     st.warning(
-        "**Demo mode** — sign-in is not configured. Choose in the sidebar which role to preview.",
+        "**Demo mode** — sign-in is not configured. Choose with the button below which role to "
+        "preview.",
         icon=":material/visibility:",
     )
-    with st.sidebar:
-        st.header("Preview as")
-        role = st.selectbox(
-            "Role", ROLES, format_func=ROLE_NAMES.get, key="demo_role", label_visibility="collapsed"
-        )
+    # On the page, not in the sidebar: a phone folds the sidebar away.
+    previewing = ROLE_NAMES[st.session_state.get("demo_role", ROLES[0])]
+    if st.session_state.get("demo_role") in identity.ACADEMY_ROLES and codes:
+        previewing += f", {st.session_state.get('demo_academy', codes[0])}"
+    with st.popover(f"Preview as: {previewing}", icon=":material/switch_account:"):
+        role = st.selectbox("Role", ROLES, format_func=ROLE_NAMES.get, key="demo_role")
         academies: tuple[str, ...] = ()
         if role in identity.ACADEMY_ROLES and codes:
             academies = (st.selectbox("Academy", codes, key="demo_academy"),)
