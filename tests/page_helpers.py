@@ -128,3 +128,8 @@ def academy_names(db: Path) -> dict[str, str]:
     """Academy code -> academy name."""
     with database.reader(db) as con:
         return dict(con.execute("select academy_code, academy_name from academies").fetchall())
+
+
+def section_popovers(app) -> list:
+    """The page's own popovers (a section's definition), not the demo's "Preview as" switcher."""
+    return [p for p in app.get("popover") if not any(s.key == "demo_role" for s in p.selectbox)]

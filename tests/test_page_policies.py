@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from conftest import TODAY
 from metric_fixtures import build
-from page_helpers import academy_names, figure_titled, metric_frame
+from page_helpers import academy_names, figure_titled, metric_frame, section_popovers
 
 from safeguarding import database, metrics
 from safeguarding.ui import policy_charts as pc
@@ -36,7 +36,7 @@ def test_default_view_draws_every_section_without_error(page):
     assert app.title[0].value == "Policy review"
     assert [s.value for s in app.subheader] == SUBHEADERS
     assert len(app.get("plotly_chart")) == 3
-    assert len(app.get("popover")) == len(SUBHEADERS)
+    assert len(section_popovers(app)) == len(SUBHEADERS)
     assert [m.label for m in app.metric] == [
         "Policies overdue for review",
         "Policies due for review within 30 days",

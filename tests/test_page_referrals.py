@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from conftest import TODAY
 from page_helpers import academy_names as names_of_academies
-from page_helpers import chart, metric_frame, open_as
+from page_helpers import chart, metric_frame, open_as, section_popovers
 
 from safeguarding import database, metrics
 from safeguarding.window import Window
@@ -62,7 +62,7 @@ def test_default_view_has_every_section_in_order(page):
     ]:
         assert any(k.endswith(key) for k in keys), key
     # One help popover per section, each explaining its metrics.
-    assert len(app.get("popover")) >= len(SECTIONS)
+    assert len(section_popovers(app)) >= len(SECTIONS)
 
 
 def test_on_time_by_academy_matches_the_metrics_query(page, demo_db, academy_names):

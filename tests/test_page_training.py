@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from conftest import TODAY
 from metric_fixtures import build
-from page_helpers import academy_names, decode_array, figure_titled, metric_frame
+from page_helpers import academy_names, decode_array, figure_titled, metric_frame, section_popovers
 
 from safeguarding import database, metrics
 from safeguarding.ui import training_charts as tc
@@ -35,7 +35,7 @@ def test_default_view_draws_every_section_without_error(page):
     assert [s.value for s in app.subheader] == SUBHEADERS
     assert len(app.get("plotly_chart")) == 5
     # one help popover per section, each with its metric definitions
-    assert len(app.get("popover")) == len(SUBHEADERS)
+    assert len(section_popovers(app)) == len(SUBHEADERS)
     assert [m.label for m in app.metric] == list(tc.HEADLINE.values())
     # DSL status table and the two drill-down lists
     # and, for the trust lead, the rows behind the figure that changed this week

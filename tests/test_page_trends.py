@@ -8,7 +8,7 @@ import math
 
 import pytest
 from conftest import TODAY
-from page_helpers import academy_names, chart, metric_frame, open_as
+from page_helpers import academy_names, chart, metric_frame, open_as, section_popovers
 
 from safeguarding import control_limits, database, metrics
 from safeguarding.ui import trend_charts
@@ -49,7 +49,7 @@ def test_default_view_by_term(page):
     keys = [e.proto.id for e in app.get("plotly_chart")]
     for key in [*KEYS, "trends_year_against_last"]:
         assert any(k.endswith(key) for k in keys), key
-    assert len(app.get("popover")) == len(KEYS) + 1
+    assert len(section_popovers(app)) == len(KEYS) + 1
     spec = chart(app, "trends_csc_feedback_on_time_pct")
     labels = trace(spec, "Trust")["x"]
     # Three complete school years before this one, then the current term to date.

@@ -1,7 +1,9 @@
 """Layout for small screens: a trust lead reads the overview on a phone before the meeting.
 
 Streamlit lays a page out the same at every width, so the few rules that differ on a phone are
-CSS on keyed containers (Streamlit gives a container made with `key=K` the class `st-key-K`):
+CSS on keyed containers (Streamlit gives a container made with `key=K` the class `st-key-K`;
+the rules are `!important` because Streamlit's own container styles, inserted later, have the
+same weight and would otherwise win depending on load order):
 - tile titles wrap instead of being cut short ("…within 1 wor…");
 - below PHONE_WIDTH the overview shows the agenda as compact cards first, and the headline
   tiles after it; the wide editable table is for a wider screen.
@@ -21,10 +23,10 @@ _STYLE = f"""
 [data-testid="stMetricLabel"] p {{
   white-space: normal; overflow: visible; text-overflow: clip;
 }}
-.st-key-{AGENDA_CARDS} {{ display: none; }}
+.st-key-{AGENDA_CARDS} {{ display: none !important; }}
 @media (max-width: {PHONE_WIDTH}px) {{
-  .st-key-{AGENDA_CARDS} {{ display: flex; }}
-  .st-key-{AGENDA_TABLE} {{ display: none; }}
+  .st-key-{AGENDA_CARDS} {{ display: flex !important; }}
+  .st-key-{AGENDA_TABLE} {{ display: none !important; }}
   .st-key-{HEADLINE_TILES}, div:has(> .st-key-{HEADLINE_TILES}) {{ order: 1; }}
 }}
 </style>
