@@ -10,7 +10,7 @@ import streamlit as st
 
 from safeguarding import commitments, standards
 from safeguarding.ui import commitment_charts as cc
-from safeguarding.ui import components, data, session, tables
+from safeguarding.ui import components, data, headlines, session, tables
 from safeguarding.ui.charts import RAG_LABELS
 
 BADGE_COLOURS = {"green": "green", "amber": "orange", "red": "red", None: "gray"}
@@ -51,11 +51,13 @@ st.caption(
 if not ctx.academy_codes:
     components.empty_state("academies")
     st.stop()
+components.window_before_data(filters, ctx.academy_codes)
 
 codes = list(ctx.academy_codes)
 names = {code: ctx.academy_name(code) for code in codes}
-filtered = bool(filters.academy_codes or filters.phases)
-who = cc.who_label(ctx.scope, ctx.academy_codes, filtered, ctx.academy_name)
+# A DSL or local governor sees their own academy's promises first; the grid below has the rest.
+where = headlines.focus(ctx)
+who = where.label
 rules = standards.load()
 values = data.metric_values(filters, codes)
 terms = data.term_windows(
@@ -63,7 +65,7 @@ terms = data.term_windows(
 )
 periods = commitments.term_periods(terms, filters.as_of)
 series = data.metric_series([p.window for p in periods], codes, known_at=filters.known_at)
-card = commitments.scorecard(mapping, values, series, periods)
+card = commitments.scorecard(mapping, values, series, periods, code=where.code)
 kept = commitments.commitment_rag(card)
 review_rows = data.query(
     "dashboard/commitment_policy_review",
@@ -92,9 +94,10 @@ st.subheader("How each promise stands")
 components.help_popover(*mapping.metric_ids)
 components.chart(cc.scorecard_figure(card, who, as_of_text), key="commitments_scorecard")
 st.caption(
-    "Percentages only; counts and hours (feedback overdue, median hours to review, policies "
-    "overdue) are in each clause below and in the table at the end. The black tick is the "
-    "target (green at or beyond it)."
+    "One bar per measure, so a promise measured two ways has two bars; the tiles above count "
+    "promises, each on target only when all its measures are. Percentages only; counts and "
+    "hours (feedback overdue, median hours to review, policies overdue) are in each clause "
+    "below and in the table at the end. The black tick is the target (green at or beyond it)."
 )
 
 # 2. Clause by clause
@@ -118,10 +121,7 @@ for clause, heading, items in mapping.clauses():
                     count = ""
                     if row.unit == "%" and commitments.is_number(row.denominator):
                         count = f" · {row.numerator} of {row.denominator}"
-                    st.caption(
-                        f"Target {row.target} · {cc.TREND_MARKS.get(row.trend, row.trend)} "
-                        f"term on term{count}"
-                    )
+                    st.caption(f"Target {row.target} · {cc.trend_text(row.trend)}{count}")
             if commitment.policy_review:
                 rag, sentence = commitments.review_rag(review_rows)
                 st.markdown("**This policy in the register**")
@@ -173,7 +173,10 @@ else:
     components.empty_state(f"terms up to {as_of_text}")
 
 st.subheader("Each academy against each promise")
-components.chart(cc.academy_grid(values, mapping, names, who), key="commitments_academies")
+components.chart(
+    cc.academy_grid(values, mapping, names, where.beside or where.label),
+    key="commitments_academies",
+)
 
 # 4. The whole scorecard
 st.subheader("Every promise")

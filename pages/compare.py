@@ -17,6 +17,7 @@ st.title("Compare academies")
 if not ctx.academy_codes:
     components.empty_state("academies")
     st.stop()
+components.window_before_data(filters, ctx.academy_codes)
 
 # The reference is the whole trust as this viewer may see it, whatever the academy and phase
 # filters pick: a filtered academy is still compared with the trust, not with itself.

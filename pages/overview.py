@@ -6,16 +6,15 @@ from __future__ import annotations
 import streamlit as st
 
 from safeguarding import actions, disclosure
-from safeguarding.codes import TRUST
 from safeguarding.ui import (
     attention,
     components,
     data,
+    headlines,
     layout,
     meeting,
     session,
     tiles,
-    trend_charts,
 )
 
 ctx = session.context()
@@ -24,22 +23,21 @@ st.title("Weekly safeguarding overview")
 if not ctx.academy_codes:
     components.empty_state("academies")
     st.stop()
+components.window_before_data(filters, ctx.academy_codes)
 
 # A DSL or a local governor leads with their own academy, the trust beside it.
-own = ctx.own_academy
-filtered = bool(filters.academy_codes or filters.phases)
-whole = trend_charts.trust_label(ctx.scope, ctx.academy_codes, filtered, ctx.academy_name)
-shown_row = own or TRUST
+where = headlines.focus(ctx)
 when = f"as of {filters.as_of:%-d %B %Y} · events in {filters.window_label}"
-if own:
-    st.caption(f"{ctx.academy_name(own)}'s figures {when} · beside each, {whole}'s")
+if where.is_own_academy:
+    st.caption(f"{where.label}'s figures {when} · beside each, {where.beside}'s")
 else:
-    st.caption(f"{whole}: figures {when} · {len(ctx.academy_codes)} academies")
+    in_view = len(ctx.academy_codes)
+    st.caption(f"{where.label}: figures {when} · {in_view} academ{'y' if in_view == 1 else 'ies'}")
 values = data.metric_values(filters, ctx.academy_codes)
 week_values = data.metric_values(filters, ctx.academy_codes, days_earlier=7)
-now = tiles.trust_figures(values, shown_row)
-week_ago = tiles.trust_figures(week_values, shown_row)
-trust_now = tiles.trust_figures(values) if own else {}
+now = tiles.trust_figures(values, where.code)
+week_ago = tiles.trust_figures(week_values, where.code)
+trust_now = tiles.trust_figures(values) if where.is_own_academy else {}
 # On a phone the agenda comes first and the tiles after it (layout.py).
 with st.container(key=layout.HEADLINE_TILES):
     columns = st.columns(3)
@@ -49,7 +47,7 @@ with st.container(key=layout.HEADLINE_TILES):
                 metric_id,
                 now.get(metric_id, {}),
                 week_ago.get(metric_id, {}),
-                beside=(whole, trust_now.get(metric_id, {})) if own else None,
+                beside=(where.beside, trust_now.get(metric_id, {})) if where.beside else None,
             )
 
 st.subheader("Since the last meeting")

@@ -6,9 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from safeguarding import standards
-from safeguarding.codes import TRUST
 from safeguarding.policy_import import flags as policy_flags
-from safeguarding.ui import components, data, session
+from safeguarding.ui import components, data, headlines, session
 from safeguarding.ui import policy_charts as pc
 
 ctx = session.context()
@@ -31,19 +30,21 @@ values = data.metric_values(filters, codes)
 register = data.query("dashboard/policy_register", filters.window, academy_codes=codes)
 matrix = data.query("dashboard/policy_required_matrix", filters.window, academy_codes=codes)
 
-trust = values[values["academy_code"] == TRUST].set_index("metric")["value"]
+where = headlines.focus(ctx)
 headline = st.columns(3)
 for column, metric_id in zip(
     headline, ("policies_overdue", "policies_due_soon", "required_policies_missing"), strict=True
 ):
-    definition = components.definitions()[metric_id]
-    column.metric(
-        definition.label,
-        components.format_value(trust.get(metric_id), definition.unit),
-        help=components.metric_help_text(metric_id),
-        border=True,
+    headlines.show(column, values, where, metric_id)
+if where.is_own_academy:
+    st.caption(
+        f"{where.label}: its own policies. {where.beside}: every academy's and the trust-wide "
+        "policies, which apply to every academy."
     )
-st.caption("Trust figures: the academies in view plus the trust-wide policies.")
+elif where.label == "Trust":
+    st.caption("Trust figures: every academy's policies and the trust-wide ones.")
+else:
+    st.caption(f"{where.label}: own policies and the trust-wide ones, which apply to each.")
 
 # 1. Counts per academy
 st.subheader("Reviews and gaps, by academy")

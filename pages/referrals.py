@@ -9,7 +9,7 @@ import streamlit as st
 
 from safeguarding import contract, standards
 from safeguarding.codes import TRUST
-from safeguarding.ui import components, data, session, tables, trend_charts
+from safeguarding.ui import components, data, headlines, session, tables
 from safeguarding.ui import referral_charts as charts
 
 ctx = session.context()
@@ -27,6 +27,7 @@ st.caption(
 if not ctx.academy_codes:
     components.empty_state("academies")
     st.stop()
+components.window_before_data(filters, ctx.academy_codes)
 if ctx.scope.suppress_small_numbers:
     st.caption(
         "Counts of 1 to 5 children are shown as c, and so are figures that would give them "
@@ -35,10 +36,12 @@ if ctx.scope.suppress_small_numbers:
 
 # What a TRUST row adds up: the whole trust, the academies a filter left, or one academy. The
 # metrics' TRUST row follows the scope's rule (a local governor's covers the whole trust); the
-# page's own queries total the academies in view.
+# page's own queries total the academies in view. A DSL or local governor leads with their own.
 filtered = bool(filters.academy_codes or filters.phases)
-total_label = trend_charts.trust_label(ctx.scope, ctx.academy_codes, filtered, ctx.academy_name)
-view_label = trend_charts.trust_label(None, ctx.academy_codes, filtered, ctx.academy_name)
+total_label = headlines.total_label(ctx.scope, ctx.academy_codes, filtered, ctx.academy_name)
+view_label = headlines.total_label(None, ctx.academy_codes, filtered, ctx.academy_name)
+where = headlines.focus(ctx)
+own = ctx.own_academy
 names = dict(zip(ctx.academies["academy_code"], ctx.academies["academy_name"], strict=True))
 in_force = standards.load()
 target_days = in_force.csc_feedback_target_days
@@ -55,22 +58,20 @@ def _anything_due(metric_id: str) -> bool:
     return charts.is_hidden(denominator) or bool(charts.number(denominator))
 
 
-def _headline(column, metric_id: str, label: str) -> None:
-    definition = components.definitions()[metric_id]
-    row = trust.loc[metric_id]
-    value = row["value"] if charts.is_hidden(row["value"]) else charts.number(row["value"])
-    detail = None
-    if definition.unit == "%" and _anything_due(metric_id):
-        detail = f"{charts.count_text(row['numerator'])} of {charts.count_text(row['denominator'])}"
-    column.metric(
-        label,
-        components.format_value(value, definition.unit),
-        delta=detail,
-        delta_color="off",
-        delta_arrow="off",
-        help=components.metric_help_text(metric_id),
-        border=True,
+def _by_academy(metric_id: str, what: str, key: str, **labels) -> bool:
+    """The by-academy chart of a metric, or (when every academy's figure is hidden) a sentence
+    saying why there is none. True when the chart was drawn."""
+    rows = values[(values["metric"] == metric_id) & (values["academy_code"] != TRUST)]
+    if headlines.hidden_everywhere(rows["value"]):
+        headlines.hidden_note(what, when)
+        return False
+    components.chart(
+        charts.by_academy_figure(
+            values, metric_id, names, trust_label=total_label, own=own, **labels
+        ),
+        key=key,
     )
+    return True
 
 
 SHOWN_ROWS = 500
@@ -94,12 +95,22 @@ def _record_list(frame: pd.DataFrame, columns: dict, file_name: str, key: str) -
     components.download_csv(listed, file_name, "Download this list (CSV)", key=f"{key}_csv")
 
 
-st.caption(f"Headline figures: {total_label}.")
 headline = st.columns(4)
-_headline(headline[0], "csc_feedback_on_time_pct", "Social care feedback on time")
-_headline(headline[1], "csc_feedback_overdue", "Feedback overdue now")
-_headline(headline[2], "csc_followed_up_pct", "Missed feedback chased")
-_headline(headline[3], "lado_on_time_pct", "LADO referrals on time")
+headlines.show(
+    headline[0],
+    values,
+    where,
+    "csc_feedback_on_time_pct",
+    "Social care feedback on time",
+    noun="referrals due",
+)
+headlines.show(headline[1], values, where, "csc_feedback_overdue", "Feedback overdue now")
+headlines.show(
+    headline[2], values, where, "csc_followed_up_pct", "Missed feedback chased", noun="missed"
+)
+headlines.show(
+    headline[3], values, where, "lado_on_time_pct", "LADO referrals on time", noun="allegations due"
+)
 
 # 1. How long feedback takes -------------------------------------------------------------------
 st.subheader("How long feedback from children's social care takes")
@@ -107,6 +118,8 @@ components.help_popover("csc_feedback_on_time_pct", "csc_feedback_overdue")
 days = data.query("dashboard/referral_csc_feedback_days", window, academy_codes=codes)
 if days.empty:
     components.empty_state("referrals to children's social care")
+elif headlines.hidden_everywhere(days["referrals"]):
+    headlines.hidden_note("referrals to children's social care", when)
 else:
     components.chart(
         charts.feedback_days_figure(charts.feedback_days_distribution(days), target_days, when),
@@ -125,23 +138,19 @@ components.help_popover("csc_feedback_on_time_pct")
 if not _anything_due("csc_feedback_on_time_pct"):
     components.empty_state("referrals to children's social care past their feedback deadline")
 else:
-    components.chart(
-        charts.by_academy_figure(
-            values,
-            "csc_feedback_on_time_pct",
-            names,
-            title=f"Feedback within {target_days} {day_word}, by academy, {when}",
-            value_title="Referrals with feedback by the deadline day (%)",
-            count_noun="referrals due",
-            none_text="no referrals due",
-            trust_label=total_label,
-        ),
+    if _by_academy(
+        "csc_feedback_on_time_pct",
+        "referrals to children's social care",
         key="referrals_on_time_by_academy",
-    )
-    st.caption(
-        "Each bar shows the percentage and, in brackets, referrals with feedback on time / "
-        f"referrals whose deadline has passed. The dashed line: {total_label}."
-    )
+        title=f"Feedback within {target_days} {day_word}, by academy, {when}",
+        value_title="Referrals with feedback by the deadline day (%)",
+        count_noun="referrals due",
+        none_text="no referrals due",
+    ):
+        st.caption(
+            "Each bar shows the percentage and, in brackets, referrals with feedback on time / "
+            f"referrals whose deadline has passed. The dashed line: {total_label}."
+        )
     if ctx.scope.suppress_small_numbers:
         components.no_months_note()
     else:
@@ -165,7 +174,7 @@ else:
             key="referrals_on_time_by_month",
         )
         st.caption(
-            "n under each point: referrals due that month. A month with few referrals swings "
+            "n under each month: referrals due that month. A month with few referrals swings "
             "widely. Months at the edges of the window count only the days inside it."
         )
 
@@ -175,6 +184,8 @@ components.help_popover("referrals_made")
 mix = data.query("dashboard/referral_agency_mix", window, academy_codes=codes)
 if mix.empty:
     components.empty_state("referrals")
+elif headlines.hidden_everywhere(mix["referrals"]):
+    headlines.hidden_note("referrals", when)
 else:
     components.chart(
         charts.agency_mix_figure(mix, f"Referrals by agency, {when}"), key="referrals_agency_mix"
@@ -195,6 +206,8 @@ decisions = charts.decisions_in_order(
 )
 if decisions.empty:
     components.empty_state("referrals")
+elif headlines.hidden_everywhere(decisions["referrals"]):
+    headlines.hidden_note("referrals", when)
 else:
     shares = data.query(
         "dashboard/referral_decision_shares", window, academy_codes=codes, agency=agency
@@ -214,7 +227,9 @@ else:
     )
 
 # 5. Overdue list ------------------------------------------------------------------------------
-overdue_count = charts.count_text(trust.loc["csc_feedback_overdue", "value"])
+overdue_count = headlines.count_text(
+    headlines.figure(values, where.code, "csc_feedback_overdue").get("value")
+)
 st.subheader(f"Referrals waiting for feedback past the deadline ({overdue_count})")
 components.help_popover("csc_feedback_overdue", "csc_followed_up_pct")
 if not ctx.detail_codes:
@@ -266,18 +281,14 @@ components.help_popover("lado_on_time_pct")
 if not _anything_due("lado_on_time_pct"):
     components.empty_state("allegations about adults with a LADO referral deadline passed")
 else:
-    components.chart(
-        charts.by_academy_figure(
-            values,
-            "lado_on_time_pct",
-            names,
-            title=f"LADO referrals within {lado_days} {lado_word} of the allegation, {when}",
-            value_title="Allegations referred to the LADO by the deadline day (%)",
-            count_noun="allegations due",
-            none_text="no allegations due",
-            trust_label=total_label,
-        ),
+    _by_academy(
+        "lado_on_time_pct",
+        "allegations about adults",
         key="referrals_lado_by_academy",
+        title=f"LADO referrals within {lado_days} {lado_word} of the allegation, {when}",
+        value_title="Allegations referred to the LADO by the deadline day (%)",
+        count_noun="allegations due",
+        none_text="no allegations due",
     )
     lado = values[values["metric"] == "lado_on_time_pct"]
     st.dataframe(
@@ -307,31 +318,23 @@ components.help_popover("dsl_review_on_time_pct", "dsl_review_median_hours")
 if not _anything_due("dsl_review_on_time_pct"):
     components.empty_state("concerns past their DSL review deadline")
 else:
-    components.chart(
-        charts.by_academy_figure(
-            values,
-            "dsl_review_on_time_pct",
-            names,
-            title=f"Concerns reviewed by the DSL within {review_days} {review_word}, {when}",
-            value_title="Concerns reviewed by the deadline day (%)",
-            count_noun="concerns due",
-            none_text="no concerns due",
-            trust_label=total_label,
-        ),
+    _by_academy(
+        "dsl_review_on_time_pct",
+        "concerns",
         key="referrals_dsl_on_time",
+        title=f"Concerns reviewed by the DSL within {review_days} {review_word}, {when}",
+        value_title="Concerns reviewed by the deadline day (%)",
+        count_noun="concerns due",
+        none_text="no concerns due",
     )
-    components.chart(
-        charts.by_academy_figure(
-            values,
-            "dsl_review_median_hours",
-            names,
-            title=f"Median hours from logging to DSL review, {when}",
-            value_title="Median time from logging to review (hours)",
-            count_noun="reviewed concerns",
-            none_text="no reviewed concerns",
-            trust_label=total_label,
-        ),
+    _by_academy(
+        "dsl_review_median_hours",
+        "concerns",
         key="referrals_dsl_median_hours",
+        title=f"Median hours from logging to DSL review, {when}",
+        value_title="Median time from logging to review (hours)",
+        count_noun="reviewed concerns",
+        none_text="no reviewed concerns",
     )
     if ctx.detail_codes:
         late = data.drill_down("dsl_review_late_list", filters, ctx.detail_codes)

@@ -3,11 +3,13 @@ out next — for the weekly meeting's "training expiring" item and governors' as
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 from safeguarding import standards
 from safeguarding.codes import TRUST
-from safeguarding.ui import components, data, session, tables
+from safeguarding.ui import components, data, headlines, session, tables
 from safeguarding.ui import training_charts as tc
 
 # What an empty cell of the lists below means, in words.
@@ -34,17 +36,31 @@ st.caption(
 if not ctx.academy_codes:
     components.empty_state("academies")
     st.stop()
+components.window_before_data(filters, ctx.academy_codes)
 
 rules = standards.load()
-names = {code: ctx.academy_name(code) for code in ctx.academy_codes}
+# Academy names, and what each total adds up under TRUST: the metrics' TRUST row follows the
+# scope's rule (a local governor's covers the whole trust), a page query's the academies in view.
+filtered = bool(filters.academy_codes or filters.phases)
+academy_names = {code: ctx.academy_name(code) for code in ctx.academy_codes}
+names = {
+    **academy_names,
+    TRUST: headlines.total_label(ctx.scope, ctx.academy_codes, filtered, ctx.academy_name),
+}
+view_names = {
+    **academy_names,
+    TRUST: headlines.total_label(None, ctx.academy_codes, filtered, ctx.academy_name),
+}
 codes = list(ctx.academy_codes)
 values = data.metric_values(filters, codes)
 trust = values[values["academy_code"] == TRUST].set_index("metric")
 
-for column, metric_id in zip(st.columns(len(tc.HEADLINE)), tc.HEADLINE, strict=True):
-    label, figure, counted = tc.trust_headline(values, metric_id, filters.as_of)
-    column.metric(label, figure, help=components.metric_help_text(metric_id), border=True)
-    column.caption(counted)
+where = headlines.focus(ctx)
+expiring_by = f"staff whose training expires by {filters.as_of + dt.timedelta(days=30):%-d %b}"
+for column, (metric_id, label) in zip(
+    st.columns(len(tc.HEADLINE)), tc.HEADLINE.items(), strict=True
+):
+    headlines.show(column, values, where, metric_id, label, noun="people", counts=expiring_by)
 
 # 1. In date by academy and role
 st.subheader("Safeguarding training in date, by academy and role")
@@ -54,7 +70,7 @@ trust_cells = by_role[by_role["academy_code"] == TRUST]
 if trust_cells["people_judged"].sum() == 0:
     components.empty_state("staff or governors in post")
 else:
-    components.chart(tc.in_date_heatmap(by_role, names, filters.as_of), key="training_heatmap")
+    components.chart(tc.in_date_heatmap(by_role, view_names, filters.as_of), key="training_heatmap")
     st.caption(
         "Each cell: % in date and n, the people judged. Staff need a safeguarding induction, "
         f"update or full course within {rules.training_valid_months} months (new starters are "
@@ -151,7 +167,7 @@ else:
         key="training_stack_by",
     )
     components.chart(
-        tc.expiry_calendar(calendar, names, stack_by, filters.as_of), key="training_calendar"
+        tc.expiry_calendar(calendar, view_names, stack_by, filters.as_of), key="training_calendar"
     )
     st.caption(
         "A person counts in the week their training stops being in date. A DSL or deputy can "

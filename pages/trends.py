@@ -6,12 +6,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from safeguarding import metrics_definitions, standards
 from safeguarding.codes import TRUST
-from safeguarding.ui import components, data, session
+from safeguarding.ui import components, data, headlines, session
 from safeguarding.ui import trend_charts as charts
 
 ctx = session.context()
 filters = ctx.filters
+rules = standards.load()
 as_of_text = f"{filters.as_of:%-d %b %Y}"
 
 st.title("Trends")
@@ -51,11 +53,15 @@ else:
     )
 # Without academy or phase filters the academies in view are the whole trust.
 filtered = bool(filters.academy_codes or filters.phases)
-total_label = charts.trust_label(ctx.scope, ctx.academy_codes, filtered, ctx.academy_name)
+total_label = headlines.total_label(ctx.scope, ctx.academy_codes, filtered, ctx.academy_name)
+# With one academy in view its figures are the total: no second entry for it. A DSL or local
+# governor starts on their own academy.
+choices = [TRUST, *[c for c in ctx.academy_codes if ctx.academy_name(c) != total_label]]
+own = headlines.focus(ctx).code
 who_code = right.selectbox(
     "Figures for",
-    # With one academy in view its figures are the total: no second entry for it.
-    [TRUST, *[c for c in ctx.academy_codes if ctx.academy_name(c) != total_label]],
+    choices,
+    index=choices.index(own) if own in choices else 0,
     format_func=lambda c: total_label if c == TRUST else ctx.academy_name(c),
     key="trends_who",
 )
@@ -84,15 +90,24 @@ st.caption(
     "year, so holidays (August) often fall below the limits."
 )
 for metric_id in charts.HEADLINE_METRICS:
-    frame = charts.points(series, periods, metric_id, who_code)
+    applies = metrics_definitions.applies_from(metric_id, rules)
+    frame = charts.points(series, periods, metric_id, who_code, applies)
     components.help_popover(metric_id, label=f"About: {components.definitions()[metric_id].label}")
     if frame["value"].notna().any():
         components.chart(
             charts.control_chart_figure(
-                frame, metric_id, who, period_kind, is_trust=who_code == TRUST
+                frame,
+                metric_id,
+                who,
+                period_kind,
+                is_trust=who_code == TRUST,
+                not_applicable=applies.reason if applies else None,
             ),
             key=f"trends_{metric_id}",
         )
+        note = charts.not_applicable_note(frame, applies)
+        if note:
+            st.caption(note)
     else:
         components.empty_state(f"figures for {components.definitions()[metric_id].label.lower()}")
 
@@ -121,14 +136,28 @@ else:
         metric_ids=(compared,),
         known_at=filters.known_at,
     )
+compared_applies = metrics_definitions.applies_from(compared, rules)
 years = charts.year_against_last(
-    charts.points(month_series, month_periods, compared, who_code), filters.as_of
+    charts.points(month_series, month_periods, compared, who_code, compared_applies),
+    filters.as_of,
 )
 if years["value"].notna().any():
     components.chart(
-        charts.year_against_last_figure(years, compared, who, filters.as_of),
+        charts.year_against_last_figure(
+            years,
+            compared,
+            who,
+            filters.as_of,
+            not_applicable=compared_applies.reason if compared_applies else None,
+        ),
         key="trends_year_against_last",
     )
+    for note in (
+        charts.too_few_note(years, compared),
+        charts.not_applicable_note(years, compared_applies),
+    ):
+        if note:
+            st.caption(note)
     if not (~years["is_this_year"]).any():
         st.caption("There are no figures for last school year: the data starts this year.")
 else:

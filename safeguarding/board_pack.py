@@ -1,9 +1,15 @@
 """The board pack: one Excel workbook of the figures a board or local governing body reviews.
 
-Sheets: a cover (trust, dates, audience, what `c` means), one sheet per area (Referrals &
-concerns, Training, Policies: every metric per academy and for the trust, with its RAG rating
-and a native Excel chart), a trend by term, the metric definitions and the standards, and, in
-the trust lead's pack only, the record lists behind the figures (pseudonymous references).
+Sheets: a cover (the trust's name, dates, audience, what `c` means), one sheet per area
+(Referrals & concerns, Training, Policies: every metric per academy and for the trust, with its
+RAG rating and a native Excel chart), a trend by term, the metric definitions and the standards,
+and, in the trust lead's pack only, the record lists behind the figures (pseudonymous
+references, codes in the contract's labels).
+
+The trust's name: the `trust_name` given (board-pack --trust-name), else `name` in
+config/trust.toml, else "Multi-academy trust (N academies)". A figure taken before its metric
+applied (metrics_definitions.applies_from: KCSIE read of an edition not yet in force) is "n/a",
+explained on its sheet, never a 0.
 
 Who sees what (product.md §5):
 - trust_lead: every academy, unsuppressed, with the record lists;
@@ -22,8 +28,10 @@ import datetime as dt
 import decimal
 import io
 import math
+import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -38,6 +46,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from safeguarding import (
     calendar,
     clock,
+    contract,
     disclosure,
     identity,
     metrics,
@@ -48,7 +57,8 @@ from safeguarding import (
 from safeguarding import standards as standards_module
 from safeguarding.codes import TRUST
 from safeguarding.exports import neutralise
-from safeguarding.metrics_definitions import MetricDefinition
+from safeguarding.metrics_definitions import NOT_APPLICABLE, AppliesFrom, MetricDefinition
+from safeguarding.paths import config_dir
 from safeguarding.scope import Scope
 from safeguarding.standards import Standards
 
@@ -106,6 +116,18 @@ LIST_SHEETS = {
     "required_policies_missing_list": "List - required policies absent",
 }
 
+# Record-list columns holding a code of the data contract (or a status code of the queries):
+# written in the contract's labels ('sharing_nudes' -> 'Sharing nudes'), as the pages show them.
+CODE_COLUMNS = (
+    "category",
+    "role",
+    "safeguarding_role",
+    "status",
+    "policy_type",
+    "last_course",
+    "last_dsl_update_course",
+)
+
 # A pack is read at a meeting, not searched: past this many rows a list is cut, with a note
 # giving the full count (the lists come most urgent first; the dashboard has them all).
 LIST_ROW_LIMIT = 5_000
@@ -131,6 +153,34 @@ class BoardPackError(ValueError):
 
 class NothingToReport(RuntimeError):
     """The database holds no academies yet."""
+
+
+class TrustFileError(ValueError):
+    """config/trust.toml cannot be used; the message names the file and the key."""
+
+
+def trust_file() -> Path:
+    return config_dir() / "trust.toml"
+
+
+def configured_trust_name(path: Path | None = None) -> str | None:
+    """The trust's name from `name` in config/trust.toml; None without the file or the key."""
+    path = Path(path) if path else trust_file()
+    if not path.is_file():
+        return None
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise TrustFileError(f"{path} is not valid TOML: {error}. Fix the file.") from None
+    unknown = sorted(set(document) - {"name"})
+    if unknown:
+        raise TrustFileError(f"{path}: unknown key {unknown[0]!r}. The file holds only name.")
+    name = document.get("name")
+    if name is None:
+        return None
+    if not isinstance(name, str) or not name.strip():
+        raise TrustFileError(f'{path}: name must be the trust\'s name, e.g. name = "Our Trust".')
+    return " ".join(name.split())
 
 
 @dataclass(frozen=True)
@@ -243,6 +293,7 @@ def board_pack_for(
     known_at = known_at or clock.now()
     if scope.role not in ROLES:
         raise BoardPackError(f"There is no board pack for the {scope.role} role.")
+    trust_name = (trust_name or "").strip() or configured_trust_name()
     standards = standards if standards is not None else standards_module.load()
     definitions = metrics_definitions.load()
     names = {c: n for c, n in metrics.academy_names(con).items() if c in scope.aggregate_academies}
@@ -270,6 +321,9 @@ def board_pack_for(
             trend = _for_audience(trend, audience, limit, definitions)
         else:
             trend = pd.DataFrame(columns=["as_of_on", *metrics.RESULT_COLUMNS, "suppressed"])
+    applies = {m: metrics_definitions.applies_from(m, standards) for m in definitions}
+    figures = _not_applicable(figures, lambda _: window.as_of, applies)
+    trend = _not_applicable(trend, lambda row: _day(_plain(row.as_of_on)), applies)
 
     book = Workbook()
     _cover(book.active, audience, window, trust_name, limit)
@@ -277,6 +331,7 @@ def board_pack_for(
         ids = [m for m, d in definitions.items() if d.query in queries]
         sheet = book.create_sheet(title)
         _area_sheet(sheet, title, ids, figures, audience, window, definitions, limit)
+        _not_applicable_note(sheet, figures, ids, applies, definitions)
     _trend_sheet(
         book.create_sheet("Trends"),
         trend,
@@ -286,6 +341,7 @@ def board_pack_for(
         definitions,
         limit,
     )
+    _not_applicable_note(book["Trends"], trend, list(definitions), applies, definitions)
     _definitions_sheet(book.create_sheet("Definitions"), definitions, standards)
     if audience.sees_records:
         for name, sheet_title in LIST_SHEETS.items():
@@ -351,6 +407,48 @@ def _for_audience(
             )
         frame["suppressed"] = False
     return frame[frame["academy_code"].isin(audience.codes_shown)].reset_index(drop=True)
+
+
+def _not_applicable(
+    frame: pd.DataFrame, day_of, applies: dict[str, AppliesFrom | None]
+) -> pd.DataFrame:
+    """Every figure taken (on `day_of(row)`) before its metric applied as n/a, with no numerator
+    or denominator: a KCSIE edition not yet in force was read by no one, which is not 0 %."""
+    frame = frame.reset_index(drop=True).astype({c: object for c in disclosure.FIGURE_COLUMNS})
+    for i, row in enumerate(frame.itertuples(index=False)):
+        rule = applies.get(row.metric)
+        if rule is not None and not rule.applies_at(day_of(row)):
+            frame.at[i, "value"] = NOT_APPLICABLE
+            frame.at[i, "numerator"] = None
+            frame.at[i, "denominator"] = None
+    return frame
+
+
+def _not_applicable_note(
+    sheet: Worksheet,
+    frame: pd.DataFrame,
+    metric_ids: Sequence[str],
+    applies: dict[str, AppliesFrom | None],
+    definitions: dict[str, MetricDefinition],
+) -> None:
+    """What n/a means, once on a sheet that shows it (row 4, above the tables)."""
+    shown = frame[frame["metric"].isin(metric_ids) & frame["value"].map(_is_not_applicable)]
+    by_rule: dict[AppliesFrom, list[str]] = {}
+    for metric_id in dict.fromkeys(shown["metric"]):
+        rule = applies[metric_id]
+        if rule is not None:
+            by_rule.setdefault(rule, []).append(definitions[metric_id].label)
+    notes = [
+        f"{NOT_APPLICABLE} = not applicable (no figure, not 0) for {' and '.join(labels)}. "
+        f"{rule.note}"
+        for rule, labels in by_rule.items()
+    ]
+    if notes:
+        _put(sheet, 4, 1, " ".join(notes))
+
+
+def _is_not_applicable(value: Any) -> bool:
+    return isinstance(value, str) and value == NOT_APPLICABLE
 
 
 def _whole_period_window(
@@ -450,10 +548,13 @@ def _cover(
 ) -> None:
     sheet.title = "Cover"
     _put(sheet, 1, 1, "Safeguarding board pack", font=Font(bold=True, size=16))
+    count = len(audience.all_academies)
+    academies = f"{count} {'academy' if count == 1 else 'academies'}"
     facts: list[tuple[str, Any, str | None]] = [
+        # The name, and the number of academies on a second line.
         (
             "Trust",
-            trust_name or f"Multi-academy trust ({len(audience.all_academies)} academies)",
+            f"{trust_name}\n{academies}" if trust_name else f"Multi-academy trust ({academies})",
             None,
         ),
         ("Prepared for", audience.description(), None),
@@ -790,10 +891,10 @@ def _list_sheet(
         )
         records = records.head(LIST_ROW_LIMIT)
     columns = list(records.columns)
-    _header(sheet, 4, 1, columns)
+    _header(sheet, 4, 1, [_heading(c) for c in columns])
     for i, record in enumerate(records.itertuples(index=False), start=5):
         for j, (column, value) in enumerate(zip(columns, record, strict=True), start=1):
-            value = _plain(value)
+            value = _readable(column, _plain(value))
             number_format = None
             if isinstance(value, dt.datetime):
                 if column.endswith("_at"):
@@ -805,6 +906,20 @@ def _list_sheet(
         _put(sheet, 5, 1, "None at this date.")
     sheet.freeze_panes = sheet.cell(5, 1)
     _widths(sheet, {j: max(14, min(40, len(str(c)) + 4)) for j, c in enumerate(columns, 1)})
+
+
+def _heading(column: str) -> str:
+    """A record list's column as a person reads it: 'is_followed_up' -> 'Followed up'."""
+    return contract.label(column.removeprefix("is_")) or column
+
+
+def _readable(column: str, value: Any) -> Any:
+    """A record's cell as a person reads it: codes in the contract's labels, yes and no."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if column in CODE_COLUMNS and isinstance(value, str):
+        return contract.label(value)
+    return value
 
 
 # --- cells -------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from safeguarding import calendar, metrics_definitions
+from safeguarding import calendar, metrics_definitions, standards
 from safeguarding.codes import TRUST
 from safeguarding.contract import ENUMS
 from safeguarding.paths import PROJECT_ROOT, config_dir
@@ -278,9 +278,13 @@ def trend_points(
     series: pd.DataFrame, periods: list[Period], metric_id: str, code: str = TRUST
 ) -> pd.DataFrame:
     """One row per period for a metric and an academy (or TRUST): label, as_of_on, value
-    (a number, "c" or None), is_partial."""
+    (a number, "c" or None), is_partial. A period before the metric applied (a KCSIE edition
+    not yet in force) has None: not applicable, never a 0."""
     rows = series[(series["metric"] == metric_id) & (series["academy_code"] == code)]
     values = {pd.Timestamp(r.as_of_on).date(): r.value for r in rows.itertuples(index=False)}
+    applies = metrics_definitions.applies_from(metric_id, standards.load())
+    if applies is not None:
+        values = {day: v for day, v in values.items() if applies.applies_at(day)}
     return pd.DataFrame(
         {
             "label": [p.label for p in periods],

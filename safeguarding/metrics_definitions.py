@@ -6,12 +6,16 @@ One file feeds the command line, the dashboard's tooltips and the docs. `load()`
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from safeguarding.paths import PROJECT_ROOT, QUERIES_DIR, config_dir
+
+if TYPE_CHECKING:
+    from safeguarding.standards import Standards
 
 SHIPPED_METRICS = PROJECT_ROOT / "config" / "metrics.toml"
 
@@ -58,6 +62,16 @@ HEADLINE_METRICS = (
     "required_policies_missing",
 )
 
+# The metrics that measure the current edition of Keeping Children Safe in Education ([kcsie]
+# current_edition in config/standards.toml): before that edition came into force there was
+# nothing of it to read, so for earlier periods they are not applicable (not 0 %).
+CURRENT_KCSIE_METRICS = ("kcsie_part1_read_pct", "kcsie_annex_b_read_pct")
+# How a figure of a period before its metric applied is shown: never as a 0.
+NOT_APPLICABLE = "n/a"
+# Every KCSIE edition comes into force on 1 September of its year (KCSIE 2025: 1 September
+# 2025, the start of the school year).
+KCSIE_IN_FORCE_MONTH_DAY = (9, 1)
+
 UNITS = ("count", "%", "hours")
 KINDS = ("event", "state")
 BETTER = ("higher", "lower", "neither")
@@ -103,6 +117,35 @@ class MetricDefinition:
         if meets(self.green_at):
             return "green"
         return "amber" if meets(self.amber_at) else "red"
+
+
+@dataclass(frozen=True)
+class AppliesFrom:
+    """The first day a metric measures anything, and why: a period that ends before it has no
+    figure ("not applicable"), never a 0."""
+
+    day: dt.date
+    reason: str  # e.g. "KCSIE 2025 came into force on 1 September 2025"
+
+    def applies_at(self, period_end: dt.date) -> bool:
+        """Whether a period (or a figure taken) ending on `period_end` is applicable."""
+        return period_end >= self.day
+
+    @property
+    def note(self) -> str:
+        return f"{self.reason}: earlier periods are not applicable."
+
+
+def applies_from(metric_id: str, standards: Standards) -> AppliesFrom | None:
+    """From when a metric applies (None: always), the one rule every display of periods uses:
+    the current-edition KCSIE metrics from the day that edition came into force."""
+    if metric_id in CURRENT_KCSIE_METRICS:
+        month, day = KCSIE_IN_FORCE_MONTH_DAY
+        in_force = dt.date(standards.kcsie_edition, month, day)
+        return AppliesFrom(
+            in_force, f"KCSIE {standards.kcsie_edition} came into force on {in_force:%-d %B %Y}"
+        )
+    return None
 
 
 def metrics_file() -> Path:

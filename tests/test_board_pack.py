@@ -198,7 +198,7 @@ def test_the_trust_lead_pack_holds_every_figure_as_computed(small_db):
     assert figures[("QZA", "csc_feedback_on_time_pct")][:3] == (0, 0, 3)
     assert figures[("QZA", "csc_feedback_on_time_pct")][3] == "Red"
     cover = {row[0]: row[1] for row in book["Cover"].iter_rows(values_only=True) if row[0]}
-    assert cover["Trust"] == "Test Trust"
+    assert cover["Trust"] == "Test Trust\n3 academies"  # the name, then the academy count
     assert cover["As of"].date() == AS_OF
     assert cover["Events counted from"].date() == dt.date(2025, 11, 29)
     assert "trust safeguarding lead" in cover["Prepared for"].lower()
@@ -334,6 +334,144 @@ def test_the_definitions_sheet_lists_every_metric(small_db):
 
     assert ids[: len(metrics_definitions.METRIC_IDS)] == list(metrics_definitions.METRIC_IDS)
     assert "suppression.threshold" in ids
+
+
+ANNEX_B = "KCSIE Annex B read (current edition)"
+PART_1 = "KCSIE Part 1 read (current edition)"
+NOT_APPLICABLE_NOTE = (
+    "KCSIE 2025 came into force on 1 September 2025: earlier periods are not applicable."
+)
+
+
+def trends_rows(sheet, heading: str = "Trust total") -> dict[str, list]:
+    """The Trends sheet's block under `heading`: metric label -> its cells, term by term, with
+    the terms' labels under "Metric"."""
+    rows = list(sheet.iter_rows(values_only=True))
+    start = next(i for i, row in enumerate(rows) if row[0] == heading) + 1
+    block = {}
+    for row in rows[start:]:
+        if row[0] is None:
+            break
+        block[row[0]] = list(row[2:])
+    width = block["Metric"].index(None) if None in block["Metric"] else len(block["Metric"])
+    terms = block["Metric"][:width]
+    return {label: cells[: len(terms)] for label, cells in block.items()}
+
+
+@pytest.mark.parametrize("role", ["trust_lead", "governor"])
+def test_kcsie_read_before_the_edition_came_into_force_is_not_applicable(small_db, role):
+    """No one in the fixture has read KCSIE, so the query gives 0 % every term; but KCSIE 2025
+    (the current edition) came into force on 1 September 2025: the terms ending before that are
+    n/a, not 0 (the chart data left blank), and the sheet says what n/a means, once."""
+    sheet = pack(small_db, role)["Trends"]
+    block = trends_rows(sheet)
+    terms = block["Metric"]
+    before = [t.startswith(("Autumn 2024/25", "Spring 2024/25", "Summer 2024/25")) for t in terms]
+    assert any(before) and not all(before)
+    for label in (ANNEX_B, PART_1):
+        for term, is_before, cell in zip(terms, before, block[label], strict=True):
+            if is_before:
+                assert cell == "n/a", (label, term)
+            else:
+                assert cell == 0, (label, term)
+    # Other figures of those terms are figures (staff in post: 3 + 2 + 1).
+    assert block["Staff in post"][0] == 6
+    texts = [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
+    notes = [t for t in texts if NOT_APPLICABLE_NOTE in t]
+    assert len(notes) == 1
+    assert notes[0].startswith("n/a = not applicable") and ANNEX_B in notes[0]
+    # The chart's block of plain values: blank (not 0) before the edition came into force.
+    left = 3 + len(terms) + 1
+    header = [sheet.cell(5, left + j).value for j in range(len(board_pack.TREND_CHART_METRICS) + 1)]
+    column = left + header.index(PART_1)
+    chart_cells = [sheet.cell(6 + i, column).value for i in range(len(terms))]
+    assert chart_cells == [None if b else 0 for b in before]
+
+
+def test_an_area_figure_before_the_edition_came_into_force_is_not_applicable(small_db):
+    """A pack as of 30 June 2025 (KCSIE 2025 not yet in force): KCSIE read is n/a, with no
+    numerator, denominator or RAG, and the Training sheet says why."""
+    with duckdb.connect(str(small_db), read_only=True) as con:
+        content = board_pack.build_board_pack(con, dt.date(2025, 6, 30), "trust_lead")
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    figures = area_figures(book)
+    for code in ("QZA", "TRUST"):
+        assert figures[(code, "kcsie_annex_b_read_pct")] == ("n/a", None, None, None)
+        assert figures[(code, "kcsie_part1_read_pct")] == ("n/a", None, None, None)
+    assert figures[("TRUST", "staff_in_post")][0] == 6
+    assert NOT_APPLICABLE_NOTE in book["Training"]["A4"].value
+    assert book["Policies"]["A4"].value is None
+
+
+# --- the trust's name and the record lists --------------------------------------------------
+
+
+def cover_facts(book: openpyxl.Workbook) -> dict:
+    return {row[0]: row[1] for row in book["Cover"].iter_rows(values_only=True) if row[0]}
+
+
+def test_the_cover_names_the_trust_from_its_config_file(small_db, tmp_path, monkeypatch):
+    """name in config/trust.toml, the academy count on a second line; without the file the
+    count alone; the shipped file names the demo trust."""
+    assert cover_facts(pack(small_db, "governor"))["Trust"] == "Demo Learning Trust\n3 academies"
+    monkeypatch.setenv("SAFEGUARDING_CONFIG", str(tmp_path))
+    assert cover_facts(pack(small_db, "governor"))["Trust"] == "Multi-academy trust (3 academies)"
+    (tmp_path / "trust.toml").write_text('name = "Northfield Learning Trust"\n', encoding="utf-8")
+    lines = cover_facts(pack(small_db, "local_governor", "QZA"))["Trust"].split("\n")
+    assert lines == ["Northfield Learning Trust", "3 academies"]
+
+
+def test_the_dashboards_pack_names_the_configured_trust(small_db, tmp_path, monkeypatch):
+    from safeguarding import identity
+    from safeguarding.ui import data
+    from safeguarding.ui.filters import Filters
+
+    (tmp_path / "trust.toml").write_text('name = "Northfield Learning Trust"\n', encoding="utf-8")
+    monkeypatch.setenv("SAFEGUARDING_CONFIG", str(tmp_path))
+    scope = identity.scope_for(identity.User("", "governor", ()), ("QZA", "QZB", "QZC"))
+    filters = Filters(GOVERNOR_AS_OF, *AUTUMN_2026, (), (), "Autumn 2026/27")
+    content = data.board_pack_bytes(str(small_db), scope, filters)
+    trust = cover_facts(openpyxl.load_workbook(io.BytesIO(content)))["Trust"]
+    assert trust.split("\n")[0] == "Northfield Learning Trust"
+
+
+def test_the_command_line_name_overrides_the_config_file(small_db, tmp_path, monkeypatch, capsys):
+    (tmp_path / "trust.toml").write_text('name = "Northfield Learning Trust"\n', encoding="utf-8")
+    monkeypatch.setenv("SAFEGUARDING_CONFIG", str(tmp_path))
+    out = tmp_path / "pack.xlsx"
+    argv = ["--as-of", "2026-11-28", "--role", "trust_lead", "--out", str(out)]
+    code, _, err = run(capsys, *argv, "--trust-name", "Southfield Trust", "--db", str(small_db))
+    assert (code, err) == (0, "")
+    assert cover_facts(openpyxl.load_workbook(out))["Trust"].split("\n")[0] == "Southfield Trust"
+    code, _, _ = run(capsys, *argv, "--db", str(small_db))
+    assert cover_facts(openpyxl.load_workbook(out))["Trust"].startswith("Northfield")
+
+
+def test_a_broken_trust_file_is_reported_with_its_name(small_db, tmp_path, monkeypatch, capsys):
+    (tmp_path / "trust.toml").write_text("name = 3\n", encoding="utf-8")
+    monkeypatch.setenv("SAFEGUARDING_CONFIG", str(tmp_path))
+    argv = ["--as-of", "2026-11-28", "--role", "governor", "--out", str(tmp_path / "p.xlsx")]
+    code, _, err = run(capsys, *argv, "--db", str(small_db))
+    assert code == cli.EXIT_REFUSED
+    assert "trust.toml: name must be" in err
+
+
+def test_record_lists_show_labels_not_codes(small_db):
+    """Staff training due: every fixture member of staff without training. Roles, safeguarding
+    roles, statuses and yes/no as a person reads them; headings too."""
+    sheet = pack(small_db, "trust_lead")[board_pack.LIST_SHEETS["staff_training_due_list"]]
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    header = list(rows[0])
+    assert header[:5] == ["Academy code", "Staff ref", "Role", "Safeguarding role", "Governor"]
+    records = [dict(zip(header, row, strict=True)) for row in rows[1:]]
+    by_ref = {r["Staff ref"]: r for r in records}
+    assert by_ref["SA3"]["Role"] == "Support"
+    assert by_ref["SC1"]["Role"] == "Principal"
+    assert by_ref["SC1"]["Safeguarding role"] == "DSL"
+    assert by_ref["SA3"]["Status"] == "Never trained"
+    assert by_ref["SA3"]["Governor"] == "No"
+    codes = {"support", "principal", "never_trained", "none", "dsl"}
+    assert not [v for r in records for v in r.values() if isinstance(v, bool) or v in codes]
 
 
 # --- usage -------------------------------------------------------------------------------------

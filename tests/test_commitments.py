@@ -257,6 +257,25 @@ def test_trend_points_follow_the_periods():
     assert list(points["value"]) == [None, 5]
 
 
+def test_a_kcsie_edition_not_yet_in_force_is_not_applicable_term_by_term():
+    """KCSIE 2025 came into force on 1 September 2025: Summer 2024/25's 0 % is no figure at
+    all (a term chart and a sparkline skip it), Autumn 2025/26's 40 % stands."""
+    summer = Window(dt.date(2025, 8, 31), dt.date(2025, 4, 22), dt.date(2025, 8, 31))
+    autumn = Window(dt.date(2025, 12, 19), dt.date(2025, 9, 1), dt.date(2025, 12, 19))
+    periods = [Period(summer, "Summer 2024/25", False), Period(autumn, "Autumn 2025/26", False)]
+    series = pd.DataFrame(
+        [
+            {"as_of_on": w.as_of, "academy_code": "TRUST", "metric": m, "value": v}
+            for m in ("kcsie_annex_b_read_pct", "safeguarding_training_in_date_pct")
+            for w, v in ((summer, 0.0), (autumn, 40.0))
+        ]
+    )
+    annex_b = commitments.trend_points(series, periods, "kcsie_annex_b_read_pct")
+    assert list(annex_b["value"]) == [None, 40.0]
+    training = commitments.trend_points(series, periods, "safeguarding_training_in_date_pct")
+    assert list(training["value"]) == [0.0, 40.0]
+
+
 @pytest.mark.parametrize(
     ("statuses", "cycles", "rag"),
     [

@@ -94,7 +94,7 @@ def test_scorecard_bars_are_the_percentages(page, demo_db):
     app = page("pages/commitments.py")
     expected = trust_values(demo_db)
     definitions = metrics_definitions.load()
-    spec = figure_titled(app, "Each promise measured as a percentage")
+    spec = figure_titled(app, "Each percentage measure of a promise")
     bars, targets = spec["data"]
     plotted = dict(zip(bars["y"], bars["x"], strict=True))
     label = next(y for y in plotted if "Decisions recorded" in y)

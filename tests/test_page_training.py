@@ -55,7 +55,7 @@ def test_heatmap_all_staff_and_governor_columns_are_the_metrics(page, demo_db):
     names = academy_names(demo_db)
     expected = metric_frame(demo_db)
     for code in [*sorted(names), "TRUST"]:
-        label = f"<b>{tc.TRUST_LABEL}</b>" if code == "TRUST" else names[code]
+        label = "<b>Trust</b>" if code == "TRUST" else names[code]
         row = rows.index(label)
         for column, metric_id in (
             ("All staff", "safeguarding_training_in_date_pct"),
@@ -116,7 +116,7 @@ def test_dsl_table_matches_dsl_training_and_deputy_flags(page, demo_db):
             assert row["DSL & deputy training in date"] == f"{pct.value:.1f}%"
         flag = value_of(expected, code, "academies_without_trained_deputy").value
         assert (row["No trained deputy"] == "⚠ Yes") == (flag == 1)
-    trust = by_name.loc[tc.TRUST_LABEL]
+    trust = by_name.loc["Trust"]
     count = int(value_of(expected, "TRUST", "academies_without_trained_deputy").value)
     assert trust["No trained deputy"].startswith(f"{count} ")
     trust_pct = value_of(expected, "TRUST", "dsl_training_in_date_pct").value
@@ -167,14 +167,15 @@ def test_academies_chosen_narrow_every_figure(page, demo_db):
     assert not app.exception
     names = academy_names(demo_db)
     [heatmap] = figure_titled(app, "Safeguarding training in date by role")["data"]
-    assert set(heatmap["y"]) == {names["ELM"], names["OAK"], f"<b>{tc.TRUST_LABEL}</b>"}
+    # "Trust" names only the whole trust: two academies chosen are "2 academies".
+    assert set(heatmap["y"]) == {names["ELM"], names["OAK"], "<b>2 academies</b>"}
     expected = metric_frame(demo_db, academies=["OAK", "ELM"])
     trust = value_of(expected, "TRUST", "safeguarding_training_in_date_pct")
-    row = heatmap["y"].index(f"<b>{tc.TRUST_LABEL}</b>")
+    row = heatmap["y"].index("<b>2 academies</b>")
     z = decode_array(heatmap["z"])
     assert z[row][heatmap["x"].index("All staff")] == pytest.approx(trust.value)
     table = app.dataframe[0].value
-    assert set(table["Academy"]) == {names["OAK"], names["ELM"], tc.TRUST_LABEL}
+    assert set(table["Academy"]) == {names["OAK"], names["ELM"], "2 academies"}
     assert set(app.dataframe[1].value["academy"]) <= {names["OAK"], names["ELM"]}
 
 

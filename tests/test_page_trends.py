@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import pandas as pd
 import pytest
 from conftest import TODAY
 from page_helpers import academy_names, chart, metric_frame, open_as, section_popovers
@@ -229,3 +230,49 @@ def test_governors_see_no_small_counts(demo_db, monkeypatch, names):
         assert values and not {1, 2, 3, 4, 5} & set(values), who
         drawn.append(who)
     assert "BIRCH" in drawn
+
+
+ANNEX_B = "kcsie_annex_b_read_pct"
+# The terms of the span that end before KCSIE 2025 came into force (1 September 2025).
+BEFORE_KCSIE_2025 = [
+    f"{term} {year}" for year in ("2023/24", "2024/25") for term in ("Autumn", "Spring", "Summer")
+]
+
+
+def test_kcsie_read_of_an_edition_not_yet_in_force_is_not_applicable(page, demo_db, monkeypatch):
+    """KCSIE Annex B read (current edition: 2025) on the trends page: the terms ending before
+    1 September 2025 have no point (the query gives 0 %: nobody could have read it) and are
+    not in the average or the limits; the page says why. From Autumn 2025/26 the points are
+    the query's."""
+    monkeypatch.setattr(trend_charts, "HEADLINE_METRICS", (ANNEX_B,))
+    app = page("pages/trends.py")
+    assert not app.exception
+    spec = chart(app, f"trends_{ANNEX_B}")
+    points = plotted(spec)
+    with database.reader(demo_db) as con:
+        terms = metrics.term_windows(con, dt.date(2023, 9, 1), dt.date(2027, 8, 31))
+        periods = trend_charts.term_periods(terms, TODAY)
+        series = metrics.series(con, [p.window for p in periods], metric_ids=[ANNEX_B])
+    trust = series[(series.metric == ANNEX_B) & (series.academy_code == "TRUST")]
+    by_day = {pd.Timestamp(row.as_of_on).date(): row for row in trust.itertuples()}
+    by_label = {p.label: by_day[p.window.as_of] for p in periods}
+    assert by_label["Summer 2024/25"].value == 0  # what was plotted before
+    for label in BEFORE_KCSIE_2025:
+        assert _same(None, points[label]), label
+    after = [label for label in points if label not in BEFORE_KCSIE_2025]
+    assert after[0] == "Autumn 2025/26"
+    for label in after:
+        assert _same(points[label], by_label[label].value), label
+    assert set(trace(spec, "n/a: not applicable")["x"]) == set(BEFORE_KCSIE_2025)
+    expected = control_limits.p_chart(
+        [by_label[label].numerator for label in after],
+        [by_label[label].denominator for label in after],
+    )
+    assert trace(spec, "Average")["y"][0] == pytest.approx(expected.centre[0])
+    limits = dict(zip(points, trace(spec, "Control limits (3 sigma)")["y"], strict=True))
+    assert all(_same(None, limits[label]) for label in BEFORE_KCSIE_2025)
+    captions = " ".join(c.value for c in app.caption)
+    assert (
+        "KCSIE 2025 came into force on 1 September 2025: earlier periods are not applicable."
+        in captions
+    )

@@ -4,9 +4,11 @@
     safeguarding board-pack --as-of 2026-11-28 --role local_governor --academy OAK \
         --out oak.xlsx [--from D --to D] [--trust-name NAME] [--db PATH]
 
-Governor packs hide small numbers (product.md §5); the trust lead's pack is unsuppressed and
-adds the record lists behind the figures. Exit status: 0 written, 1 the pack could not be made (no
-database, no calendar, a config error, the file could not be written), 2 usage errors.
+The cover names the trust: --trust-name, else `name` in config/trust.toml, else "Multi-academy
+trust (N academies)". Governor packs hide small numbers (product.md §5); the trust lead's pack
+is unsuppressed and adds the record lists behind the figures. Exit status: 0 written, 1 the
+pack could not be made (no database, no calendar, a config error such as a broken
+config/trust.toml, the file could not be written), 2 usage errors.
 """
 
 from __future__ import annotations
@@ -73,7 +75,12 @@ def register(subparsers) -> None:
         type=cli.iso_date,
         help="last day of the event window (default: the as-of date)",
     )
-    parser.add_argument("--trust-name", dest="trust_name", help="the trust's name for the cover")
+    parser.add_argument(
+        "--trust-name",
+        dest="trust_name",
+        metavar="NAME",
+        help="the trust's name for the cover (default: name in config/trust.toml)",
+    )
     add_known_at_option(parser)
     cli.add_db_option(parser)
     parser.set_defaults(run=run)
@@ -106,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
         return _usage_error(str(problem))
     except (
         board_pack.NothingToReport,
+        board_pack.TrustFileError,
         database.DatabaseMissing,
         metrics.CalendarMissing,
         standards.StandardsError,

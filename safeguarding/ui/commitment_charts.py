@@ -18,7 +18,6 @@ from safeguarding.commitments import (
     format_figure,
     is_number,
 )
-from safeguarding.scope import Scope
 from safeguarding.ui import charts
 from safeguarding.ui.charts import PALETTE, RAG_COLOURS, RAG_LABELS, TRUST_COLOUR, styled
 
@@ -31,6 +30,18 @@ TREND_MARKS = {
     "not enough terms": "not enough terms",
     "no terms": "no terms",
 }
+
+
+def trend_text(trend: str) -> str:
+    """ "↑ improving term on term", or "not enough terms" (no direction to qualify)."""
+    mark = TREND_MARKS.get(trend, trend)
+    return (
+        f"{mark} term on term"
+        if trend in ("improving", "worsening", "steady", "up", "down")
+        else mark
+    )
+
+
 _RAG_RANK = {"red": 0, "amber": 1, "green": 2}
 REVIEW_STATUS = {
     "overdue": "Overdue",
@@ -39,15 +50,6 @@ REVIEW_STATUS = {
     "no_date": "No date",
 }
 _NO_FIGURE = "#DDDDDD"
-
-
-def who_label(scope: Scope | None, academy_codes: tuple[str, ...], filtered: bool, name) -> str:
-    """What the TRUST figures add up, in words."""
-    if scope is not None and set(scope.total_over(academy_codes)) != set(academy_codes):
-        return "Trust (all academies)"
-    if len(academy_codes) == 1:
-        return name(academy_codes[0])
-    return f"{len(academy_codes)} academies in view" if filtered else "Trust"
 
 
 def _wrap(text: str, width: int = 34) -> str:
@@ -100,13 +102,13 @@ def scorecard_figure(card: pd.DataFrame, who: str, as_of_text: str) -> go.Figure
             x=targets,
             mode="markers",
             marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": TRUST_COLOUR}},
-            name="Target (green at)",
+            name="Target",
             hovertemplate="Target: %{x:.0f}%<extra></extra>",
         )
     )
     return styled(
         figure,
-        f"Each promise measured as a percentage: {who}, as of {as_of_text}",
+        f"Each percentage measure of a promise: {who}, as of {as_of_text}",
         x_title="% of cases (higher is better)",
         percent_on_x=True,
         height=max(320, 60 * len(rows) + 120),

@@ -338,8 +338,13 @@ def funnel_chart(table: pd.DataFrame, p: float, metric_id: str, label: str, when
                     code if label_all or place != funnel.WITHIN else ""
                     for code in points["academy_code"]
                 ],
-                textposition="top center",
+                # Above the marker, except at the top of the axis, where it would be cut off.
+                textposition=[
+                    "bottom center" if v >= 97 else "top center"
+                    for v in points["value"].astype(float)
+                ],
                 textfont={"size": 12},
+                cliponaxis=False,
                 marker={"color": colour, "symbol": symbol, "size": 12, "line": {"width": 2}},
                 name=place.capitalize(),
                 hovertext=[_hover(row, units) for row in points.itertuples()],

@@ -58,6 +58,28 @@ def empty_state(what: str) -> None:
     st.info(f"No {what} for these filters. Try a wider window, more academies, or another date.")
 
 
+def window_before_data(filters, academy_codes) -> None:
+    """Said when the window opens before the first concern or referral of the academies in view:
+    the months before it count nothing, which is not the same as nothing happening."""
+    from safeguarding.ui import data
+
+    span = data.query(
+        "dashboard/trend_data_span", filters.window, academy_codes=list(academy_codes)
+    )
+    first = span["first_event_on"].iloc[0] if not span.empty else None
+    if first is None or pd.isna(first):
+        return
+    first = pd.Timestamp(first).date()
+    if filters.date_from < first:
+        st.warning(
+            f"The window starts on {filters.date_from:%-d %B %Y}, before the data does: the "
+            f"first concern or referral on record for these academies is on {first:%-d %B %Y}. "
+            "Events before then are not in the exports, so counts and percentages cover less "
+            "than the whole window.",
+            icon=":material/history_toggle_off:",
+        )
+
+
 def no_months_note() -> None:
     """Said where a suppressed view leaves out a monthly chart: months set beside the term
     they make up would let a hidden count be worked out (SECURITY.md, the suppression rule)."""

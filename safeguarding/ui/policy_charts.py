@@ -51,11 +51,13 @@ COVERAGE_LABELS = {
     "both": "Own + trust",
     "missing": "Missing",
 }
-# Present in blue shades, missing in vermillion: apart for every colour-vision deficiency.
+# Present in blue shades, missing in reddish purple: apart for every colour-vision deficiency,
+# and the one colour "missing" has on every chart (red is "overdue").
+MISSING_COLOUR = charts.PALETTE[5]
 COVERAGE_CODES = {"missing": 0, "trust_wide": 1, "own": 2, "both": 2}
 COVERAGE_SCALE = [
-    [0.0, charts.RAG_COLOURS["red"]],
-    [0.333, charts.RAG_COLOURS["red"]],
+    [0.0, MISSING_COLOUR],
+    [0.333, MISSING_COLOUR],
     [0.333, charts.PALETTE[4]],
     [0.667, charts.PALETTE[4]],
     [0.667, charts.PALETTE[0]],
@@ -75,8 +77,8 @@ COUNT_SEVERITY = (3, 2, 1)
 COUNT_SCALE = [
     [0.0, "#f2f2f2"],
     [0.125, "#f2f2f2"],
-    [0.125, charts.PALETTE[5]],
-    [0.5, charts.PALETTE[5]],
+    [0.125, MISSING_COLOUR],
+    [0.5, MISSING_COLOUR],
     [0.5, charts.RAG_COLOURS["amber"]],
     [0.875, charts.RAG_COLOURS["amber"]],
     [0.875, charts.RAG_COLOURS["red"]],

@@ -157,6 +157,18 @@ def feedback_days_figure(distribution: pd.DataFrame, target_days: int, when: str
     )
 
 
+OWN_MARK = " (your academy)"
+
+
+def own_first(academies: pd.DataFrame, own: str | None) -> pd.DataFrame:
+    """The rows with the viewer's academy moved to the top and its name marked."""
+    if own is None or own not in set(academies["academy_code"]):
+        return academies
+    is_own = academies["academy_code"] == own
+    marked = academies.assign(name=academies["name"].where(~is_own, academies["name"] + OWN_MARK))
+    return pd.concat([marked[is_own], marked[~is_own]])
+
+
 def _threshold(value: float, unit: str) -> str:
     return f"{value:g}%" if unit == "%" else f"{value:g} h" if unit == "hours" else f"{value:g}"
 
@@ -184,9 +196,11 @@ def by_academy_figure(
     count_noun: str,
     none_text: str,
     trust_label: str = "Trust",
+    own: str | None = None,
 ) -> go.Figure:
     """One horizontal bar per academy for a metric from data.metric_values, RAG-coloured, worst
-    at the top, with n on each bar and the TRUST figure as a dashed reference line.
+    at the top (the viewer's `own` academy above them all, marked), with n on each bar and the
+    TRUST figure as a dashed reference line.
 
     count_noun: what the denominator counts, e.g. "referrals due" ("8 of 11 referrals due");
     for a median, what n counts. none_text: the label of an academy with no figure. A figure
@@ -206,6 +220,7 @@ def by_academy_figure(
     academies = academies.sort_values(
         ["figure", "name"], ascending=[definition.better != "lower", True], na_position="last"
     )
+    academies = own_first(academies, own)
 
     def counts(row) -> str:
         if is_median:
@@ -238,6 +253,16 @@ def by_academy_figure(
     for rag in ["green", "amber", "red", None]:
         part = valued[valued["rag"].map(lambda r, rag=rag: r == rag)]
         if part.empty:
+            if rag in legend:
+                # Every band in the legend, so that "≥ 100%" and "< 90%" leave no gap unnamed.
+                figure.add_scatter(
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    marker={"symbol": "square", "size": 12, "color": RAG_COLOURS[rag]},
+                    name=legend[rag],
+                    hoverinfo="skip",
+                )
             continue
         figure.add_bar(
             y=part["name"].tolist(),
@@ -341,14 +366,18 @@ def on_time_by_month_figure(
         name = trust_label if is_trust else names.get(code, code)
         on_time = [count_text(v) for v in rows["on_time_referrals"]]
         due = [count_text(v) for v in rows["due_referrals"]]
+        months = pd.to_datetime(rows["referred_month_on"]).tolist()
+        if is_trust:
+            # n under each month's label, clear of the lines: a month with few referrals swings.
+            figure.update_xaxes(
+                tickmode="array",
+                tickvals=months,
+                ticktext=[f"{m:%b %Y}<br>n={d}" for m, d in zip(months, due, strict=True)],
+            )
         figure.add_scatter(
-            x=pd.to_datetime(rows["referred_month_on"]).tolist(),
+            x=months,
             y=rows["value"].tolist(),
-            # The trust line carries n under each point: a month with few referrals swings.
-            mode="lines+markers+text" if is_trust else "lines+markers",
-            text=[f"n={d}" for d in due] if is_trust else None,
-            textposition="bottom center",
-            textfont={"size": 11, "color": HIDDEN_COLOUR},
+            mode="lines+markers",
             name=name,
             connectgaps=False,
             line={
@@ -368,11 +397,10 @@ def on_time_by_month_figure(
             annotation_text=f"Target {green_at:g}%",
             annotation_position="bottom right",
         )
-    figure.update_xaxes(dtick="M1", tickformat="%b %Y")
     return styled(
         figure,
         title,
-        x_title="Month of referral",
+        x_title="Month of referral (n: referrals due)",
         y_title="Feedback within the deadline (%)",
         percent_on_y=True,
     )

@@ -15,7 +15,7 @@ from plotly.colors import sample_colorscale
 from safeguarding import contract
 from safeguarding.metrics import TRUST
 from safeguarding.ui import charts
-from safeguarding.ui.components import definitions, format_value
+from safeguarding.ui.components import definitions
 
 # The expiry calendar looks 13 weeks (91 days) ahead: a term's planning horizon.
 EXPIRY_WEEKS = 13
@@ -89,7 +89,12 @@ def _missing(value) -> bool:
 
 
 def _name(code: str, names: dict[str, str]) -> str:
-    return TRUST_LABEL if code == TRUST else names.get(code, code)
+    """An academy's name; for TRUST, what the page says its total adds up (names[TRUST])."""
+    return names.get(code, TRUST_LABEL if code == TRUST else code)
+
+
+def _academy_codes(names: dict[str, str]) -> list[str]:
+    return [code for code in names if code != TRUST]
 
 
 def _percent_text(value) -> str:
@@ -106,7 +111,7 @@ def _fraction(numerator, denominator) -> str:
 def in_date_heatmap(by_role: pd.DataFrame, names: dict[str, str], as_of: dt.date) -> go.Figure:
     """Academy × role group: % in date, with the count judged (n) in each cell."""
     present = set(by_role["academy_code"])
-    academies = [code for code in names if code in present] + [TRUST]
+    academies = [code for code in _academy_codes(names) if code in present] + [TRUST]
     groups = list(ROLE_GROUPS)
     cells = by_role.set_index(["academy_code", "role_group"])
     z, text, custom = [], [], []
@@ -124,7 +129,8 @@ def in_date_heatmap(by_role: pd.DataFrame, names: dict[str, str], as_of: dt.date
         text.append(text_row)
         custom.append(custom_row)
     y_labels = [
-        f"<b>{TRUST_LABEL}</b>" if code == TRUST else _name(code, names) for code in academies
+        f"<b>{_name(code, names)}</b>" if code == TRUST else _name(code, names)
+        for code in academies
     ]
     figure = go.Figure(
         go.Heatmap(
@@ -179,7 +185,7 @@ def percent_by_academy(
     the trust figure as a dashed line and the numerator/denominator in the bar label."""
     definition = definitions()[metric_id]
     rows = values[values["metric"] == metric_id].set_index("academy_code")
-    academies = [code for code in names if code in rows.index]
+    academies = [code for code in _academy_codes(names) if code in rows.index]
     figure = go.Figure()
     by_rag: dict[str | None, list] = {}
     for code in academies:
@@ -223,11 +229,11 @@ def percent_by_academy(
     _room_for_labels(figure)
     order = [_name(c, names) for c in academies]
     figure.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed")
-    _trust_line(figure, rows, definition)
+    _trust_line(figure, rows, definition, _name(TRUST, names))
     return figure
 
 
-def _trust_line(figure: go.Figure, rows: pd.DataFrame, definition) -> None:
+def _trust_line(figure: go.Figure, rows: pd.DataFrame, definition, label: str) -> None:
     if TRUST not in rows.index or _missing(rows.at[TRUST, "value"]):
         return
     trust = float(rows.at[TRUST, "value"])
@@ -240,7 +246,7 @@ def _trust_line(figure: go.Figure, rows: pd.DataFrame, definition) -> None:
         y=1.0,
         yref="paper",
         yanchor="bottom",
-        text=f"Trust {trust:.1f}%{target}",
+        text=f"{label} {trust:.1f}%{target}",
         showarrow=False,
         font={"size": 12, "color": charts.TRUST_COLOUR},
         bgcolor="rgba(255,255,255,0.85)",
@@ -255,7 +261,7 @@ def kcsie_bars(
     """KCSIE Part 1 and Annex B of the current edition read, side by side per academy."""
     figure = go.Figure()
     present = set(values["academy_code"])
-    academies = [code for code in names if code in present]
+    academies = [code for code in _academy_codes(names) if code in present]
     for colour, metric_id, part in (
         (charts.PALETTE[0], "kcsie_part1_read_pct", "Part 1"),
         # Not orange: orange means "near target" in the RAG charts on this page.
@@ -270,7 +276,7 @@ def kcsie_bars(
         ]
         trust = rows.at[TRUST, "value"] if TRUST in rows.index else None
         figure.add_bar(
-            name=f"{part} (trust {_percent_text(trust)})",
+            name=f"{part} ({_name(TRUST, names)} {_percent_text(trust)})",
             y=[_name(c, names) for c in academies],
             x=[0 if v is None else v for v in x],
             orientation="h",
@@ -388,7 +394,7 @@ def expiry_calendar(
     if stack_by == "academy":
         rows["group"] = rows["academy_code"].map(lambda c: _name(c, names))
         present = set(rows["academy_code"])
-        order = [_name(c, names) for c in names if c in present]
+        order = [_name(c, names) for c in _academy_codes(names) if c in present]
         totals = rows.groupby("group")["people"].sum()
         if len(order) > len(charts.PALETTE) - 1:
             kept = set(totals.sort_values(ascending=False).index[: len(charts.PALETTE) - 2])
@@ -440,6 +446,10 @@ def expiry_calendar(
     return figure
 
 
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _course_order(label: str) -> tuple[int, str]:
     prefix = label.split(":", 1)[0]
     rank = {REQUIREMENTS[k]: i for i, k in enumerate(REQUIREMENTS)}.get(prefix, 99)
@@ -453,11 +463,13 @@ def _with_plain_labels(
     return due.assign(
         academy=due["academy_code"].map(lambda c: _name(c, names)),
         status=due["status"].map(lambda s: STATUS_LABELS.get(s, s)),
-        safeguarding_role=due["safeguarding_role"].map(lambda r: SAFEGUARDING_ROLES.get(r, r)),
+        safeguarding_role=due["safeguarding_role"].map(
+            lambda r: SAFEGUARDING_ROLES.get(r if isinstance(r, str) else "none", r)
+        ),
         **({"role": due["role"].map(contract.label)} if "role" in due.columns else {}),
         **{
             course_column: due[course_column].map(
-                lambda c: COURSES.get(c, c) if isinstance(c, str) else c
+                lambda c: _sentence_case(COURSES.get(c, c)) if isinstance(c, str) else c
             )
         },
     )
@@ -505,21 +517,6 @@ HEADLINE = {
     "governor_training_in_date_pct": "Governors and trustees in date",
     "training_expiring_30d": "Staff training expiring in 30 days",
 }
-
-
-def trust_headline(values: pd.DataFrame, metric_id: str, as_of: dt.date) -> tuple[str, str, str]:
-    """(label, trust figure, what it counts) for a headline tile."""
-    definition = definitions()[metric_id]
-    row = values[(values["academy_code"] == TRUST) & (values["metric"] == metric_id)].iloc[0]
-    figure = format_value(None if _missing(row["value"]) else row["value"], definition.unit)
-    if definition.unit == "%":
-        if _missing(row["denominator"]) or int(row["denominator"]) == 0:
-            counted = "Trust: nobody to count"
-        else:
-            counted = f"Trust: {_fraction(row['numerator'], row['denominator'])} people"
-    else:
-        counted = f"Trust: staff whose training expires by {as_of + dt.timedelta(days=30):%-d %b}"
-    return HEADLINE[metric_id], figure, counted
 
 
 def flag_no_trained_deputy(table: pd.DataFrame):

@@ -2,13 +2,14 @@
 
 A point is a metric at the end of a period (a term or a calendar month): event metrics count the
 period's events, state metrics are taken on its last day (product.md §4). The period that
-contains the as-of date ends at the as-of date and is marked "to date".
+contains the as-of date ends at the as-of date and is marked "to date". A period that ends
+before the metric applies (metrics_definitions.applies_from: KCSIE read of an edition not yet
+in force) has no figure: "n/a", never a 0, and it is left out of the control limits.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -17,7 +18,7 @@ from safeguarding import commitments, control_limits
 from safeguarding.codes import SUPPRESSED
 from safeguarding.commitments import Period
 from safeguarding.metrics import Window, month_ends
-from safeguarding.scope import Scope
+from safeguarding.metrics_definitions import NOT_APPLICABLE, AppliesFrom
 from safeguarding.ui import charts, components
 from safeguarding.ui.charts import PALETTE, RAG_COLOURS, TRUST_COLOUR, styled
 
@@ -40,22 +41,9 @@ OUTSIDE_COLOUR = RAG_COLOURS["red"]
 
 LIMIT_COLOUR = "#777777"
 
-
-def trust_label(
-    scope: Scope | None,
-    academy_codes: tuple[str, ...],
-    filtered: bool,
-    name: Callable[[str], str],
-) -> str:
-    """What a TRUST row adds up, in words: the whole trust, the academies a filter left in view,
-    or the one academy in view. With the scope, the rule of data.metric_values / metric_series
-    that a local governor's trust totals cover every academy applies; without it (a query's own
-    total over the academies in view), it does not."""
-    if scope is not None and set(scope.total_over(academy_codes)) != set(academy_codes):
-        return "Trust (all academies)"
-    if len(academy_codes) == 1:
-        return name(academy_codes[0])
-    return f"{len(academy_codes)} academies in view" if filtered else "Trust"
+# This year against last: a month's percentage is plotted only with at least this many cases
+# (its denominator): with one, a single case swings the line from 0 to 100 %.
+MIN_DENOMINATOR = 5
 
 
 def academic_year_start(day: dt.date) -> dt.date:
@@ -91,9 +79,16 @@ def term_periods(terms: list[Window], as_of: dt.date) -> list[Period]:
     return commitments.term_periods(terms, as_of, limit=None)
 
 
-def points(series: pd.DataFrame, periods: list[Period], metric_id: str, code: str) -> pd.DataFrame:
+def points(
+    series: pd.DataFrame,
+    periods: list[Period],
+    metric_id: str,
+    code: str,
+    applies: AppliesFrom | None = None,
+) -> pd.DataFrame:
     """One row per period for one metric and one academy (or TRUST): label, as_of_on, value,
-    numerator, denominator, is_partial; periods without a row get no value."""
+    numerator, denominator, is_partial, is_hidden, is_not_applicable; periods without a row get
+    no value, nor do periods that end before the metric applies (`applies`)."""
     frame = pd.DataFrame(
         {
             "label": [p.label for p in periods],
@@ -112,7 +107,20 @@ def points(series: pd.DataFrame, periods: list[Period], metric_id: str, code: st
     merged["is_hidden"] = merged[figures].apply(lambda r: any(_is_hidden(v) for v in r), axis=1)
     for column in figures:
         merged[column] = merged[column].map(_number).astype("float64")
+    merged["is_not_applicable"] = [
+        applies is not None and not applies.applies_at(day) for day in merged["as_of_on"]
+    ]
+    # No figure at all: not drawn, and not counted into the average or the limits.
+    merged.loc[merged["is_not_applicable"], figures] = float("nan")
+    merged.loc[merged["is_not_applicable"], "is_hidden"] = False
     return merged
+
+
+def not_applicable_note(frame: pd.DataFrame, applies: AppliesFrom | None) -> str | None:
+    """The sentence to show beside a chart whose frame has periods before the metric applied."""
+    if applies is None or not frame["is_not_applicable"].any():
+        return None
+    return applies.note
 
 
 def _is_hidden(value) -> bool:
@@ -145,10 +153,16 @@ def _limits(frame: pd.DataFrame, metric_id: str) -> tuple[control_limits.Limits,
 
 @charts.cached_figure
 def control_chart_figure(
-    frame: pd.DataFrame, metric_id: str, who: str, period_word: str, is_trust: bool = True
+    frame: pd.DataFrame,
+    metric_id: str,
+    who: str,
+    period_word: str,
+    is_trust: bool = True,
+    not_applicable: str | None = None,
 ) -> go.Figure:
     """The metric per period with its centre line and 3-sigma limits (p-chart for percentages,
-    c-chart for counts); points outside the limits are marked."""
+    c-chart for counts); points outside the limits are marked. Periods before the metric
+    applied are marked n/a (`not_applicable`: why, for their hover)."""
     definition = components.definitions()[metric_id]
     unit = definition.unit
     limits, judged = _limits(frame, metric_id)
@@ -205,7 +219,7 @@ def control_chart_figure(
             "size": 7,
             "symbol": ["circle-open" if p else "circle" for p in frame["is_partial"]],
         },
-        hovertext=[_hover(row, unit) for row in frame.itertuples()],
+        hovertext=[_hover(row, unit, not_applicable) for row in frame.itertuples()],
         hoverinfo="text",
     )
     outside = frame[frame["is_outside"]]
@@ -220,7 +234,7 @@ def control_chart_figure(
             "symbol": "diamond",
             "line": {"color": "#FFFFFF", "width": 1},
         },
-        hovertext=[_hover(row, unit) for row in outside.itertuples()],
+        hovertext=[_hover(row, unit, not_applicable) for row in outside.itertuples()],
         hoverinfo="text",
         visible=True if not outside.empty else "legendonly",
     )
@@ -238,6 +252,7 @@ def control_chart_figure(
             ],
             hoverinfo="text",
         )
+    _not_applicable_marks(figure, frame, "label", not_applicable)
     figure.update_xaxes(type="category", categoryorder="array", categoryarray=labels)
     if len(labels) > 18:
         # Every third month (Sep, Dec, Mar, Jun when the span starts in September).
@@ -257,6 +272,33 @@ def control_chart_figure(
         top = max([1.0, *frame["value"].dropna().tolist(), *frame["upper"].dropna().tolist()])
         _count_axis(figure, top)
     return figure
+
+
+def _not_applicable_marks(
+    figure: go.Figure, frame: pd.DataFrame, x_column: str, why: str | None
+) -> None:
+    """ "n/a" on the axis at each period before the metric applied, so the gap is not read as
+    missing data."""
+    if "is_not_applicable" not in frame:
+        return
+    rows = frame[frame["is_not_applicable"]].drop_duplicates(x_column)
+    if rows.empty:
+        return
+    figure.add_scatter(
+        x=rows[x_column].tolist(),
+        y=[0] * len(rows),
+        mode="text",
+        text=[NOT_APPLICABLE] * len(rows),
+        textposition="top center",
+        textfont={"color": LIMIT_COLOUR},
+        name="n/a: not applicable",
+        hovertext=[f"<b>{x}</b><br>{_not_applicable_text(why)}" for x in rows[x_column]],
+        hoverinfo="text",
+    )
+
+
+def _not_applicable_text(why: str | None) -> str:
+    return f"not applicable: {why}" if why else "not applicable"
 
 
 def _count_axis(figure: go.Figure, top: float) -> None:
@@ -286,7 +328,9 @@ def _counts(row) -> str:
     return f" ({int(row.numerator):,} of {int(row.denominator):,})"
 
 
-def _hover(row, unit: str) -> str:
+def _hover(row, unit: str, not_applicable: str | None = None) -> str:
+    if getattr(row, "is_not_applicable", False):
+        return f"<b>{row.label}</b><br>{_not_applicable_text(not_applicable)}"
     if row.is_hidden and pd.isna(row.value):
         return f"<b>{row.label}</b><br>c: not shown, 1 to 5 children"
     if pd.isna(row.value):
@@ -320,15 +364,46 @@ def year_against_last(month_points: pd.DataFrame, as_of: dt.date) -> pd.DataFram
     ).reset_index(drop=True)
 
 
+def too_few(frame: pd.DataFrame, metric_id: str) -> pd.Series:
+    """Which month points of a percentage rest on fewer than MIN_DENOMINATOR cases (but some):
+    not plotted this year against last."""
+    if components.definitions()[metric_id].unit != "%":
+        return pd.Series(False, index=frame.index)
+    return frame["denominator"].notna() & (frame["denominator"] < MIN_DENOMINATOR)
+
+
+def too_few_note(frame: pd.DataFrame, metric_id: str) -> str | None:
+    """The caption under this year against last when months were left out for too few cases."""
+    left_out = frame[too_few(frame, metric_id)]
+    if left_out.empty:
+        return None
+    months = ", ".join(
+        f"{row.school_month} {row.year_label} (n = {int(row.denominator)})"
+        for row in left_out.itertuples()
+    )
+    return (
+        f"Months with fewer than {MIN_DENOMINATOR} cases are not plotted: one case would swing "
+        f"the line from 0 to 100 %. Left out: {months}."
+    )
+
+
 @charts.cached_figure
 def year_against_last_figure(
-    frame: pd.DataFrame, metric_id: str, who: str, as_of: dt.date
+    frame: pd.DataFrame,
+    metric_id: str,
+    who: str,
+    as_of: dt.date,
+    not_applicable: str | None = None,
 ) -> go.Figure:
+    """This school year's months against last year's. A percentage shows its n (denominator)
+    beside each point (above this year's, below last year's) and in its hover; a month with
+    fewer than MIN_DENOMINATOR cases is not plotted (too_few_note says which)."""
     definition = components.definitions()[metric_id]
     unit = definition.unit
     this_start = academic_year_start(as_of)
     this_label = academic_year_label(this_start)
     last_label = academic_year_label(this_start.replace(year=this_start.year - 1))
+    frame = frame.assign(is_too_few=too_few(frame, metric_id))
     figure = go.Figure()
     for is_this, label, colour, dash in [
         (False, last_label, PALETTE[1], "dash"),
@@ -337,31 +412,47 @@ def year_against_last_figure(
         rows = frame[frame["is_this_year"] == is_this]
         if rows.empty:
             continue
-        hover = []
+        hover, n_text = [], []
         for row in rows.itertuples():
             text = f"<b>{row.school_month} ({label})</b><br>"
-            if row.is_hidden and pd.isna(row.value):
+            if getattr(row, "is_not_applicable", False):
+                text += _not_applicable_text(not_applicable)
+            elif row.is_hidden and pd.isna(row.value):
                 text += "c: not shown, 1 to 5 children"
+            elif row.is_too_few:
+                text += (
+                    f"not plotted: n = {int(row.denominator)}, fewer than {MIN_DENOMINATOR} cases"
+                )
             else:
                 text += components.format_value(None if pd.isna(row.value) else row.value, unit)
-            if unit == "%":
-                text += _counts(row)
+                if unit == "%":
+                    text += _counts(row)
             if row.is_partial:
                 text += f"<br>to {as_of:%-d %b %Y}"
             hover.append(text)
+            shown = unit == "%" and not row.is_too_few and not pd.isna(row.denominator)
+            n_text.append(f"n={int(row.denominator):,}" if shown else "")
+        values = [
+            None if few else v for v, few in zip(rows["value"], rows["is_too_few"], strict=True)
+        ]
         figure.add_scatter(
             x=rows["school_month"].tolist(),
-            y=rows["value"].tolist(),
-            mode="lines+markers",
+            y=values,
+            mode="lines+markers+text" if unit == "%" else "lines+markers",
             name=f"{label} (this year)" if is_this else f"{label} (last year)",
             line={"color": colour, "dash": dash, "width": 3 if is_this else 2},
             marker={
                 "size": 8,
                 "symbol": ["circle-open" if p else "circle" for p in rows["is_partial"]],
             },
+            # n above this year's points and below last year's, so the two rarely overlap.
+            text=n_text if unit == "%" else None,
+            textposition="top center" if is_this else "bottom center",
+            textfont={"size": 11, "color": colour},
             hovertext=hover,
             hoverinfo="text",
         )
+    _not_applicable_marks(figure, frame, "school_month", not_applicable)
     figure.update_xaxes(type="category", categoryorder="array", categoryarray=SCHOOL_MONTHS)
     figure.update_xaxes(range=[-0.5, len(SCHOOL_MONTHS) - 0.5])
     styled(
