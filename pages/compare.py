@@ -35,6 +35,10 @@ st.caption(
     f"{len(ctx.academy_codes)} of {len(trust_academies)} academies shown; the trust line is "
     "always the whole trust, whatever the filters pick."
 )
+if ctx.own_academy:
+    st.caption(
+        f"Your academy, {ctx.academy_name(ctx.own_academy)}, is marked “(yours)” on each chart."
+    )
 st.info(
     "**Judge an academy against the limits, not against its rank.** Someone is always at "
     "the bottom of a list. An academy inside the funnel's limits is not shown to differ from "
@@ -65,7 +69,9 @@ st.caption(
 )
 if rates.loc[rates["academy_code"] != TRUST, "rate_per_100"].notna().any():
     components.chart(
-        compare_charts.rates_chart(rates, rate_metric, labels[rate_metric], when),
+        compare_charts.rates_chart(
+            rates, rate_metric, labels[rate_metric], when, own=ctx.own_academy
+        ),
         key="compare_rates",
     )
 else:
@@ -116,7 +122,9 @@ st.caption(
     )
 )
 components.chart(
-    compare_charts.funnel_chart(table, trust_p, funnel_metric, labels[funnel_metric], when),
+    compare_charts.funnel_chart(
+        table, trust_p, funnel_metric, labels[funnel_metric], when, own=ctx.own_academy
+    ),
     key="compare_funnel",
 )
 nothing_due = table.loc[table["denominator"] == 0, "academy_name"].tolist()
@@ -136,7 +144,7 @@ st.caption(
     "the order."
 )
 components.chart(
-    compare_charts.ranked_chart(table, trust_p, labels[funnel_metric], when),
+    compare_charts.ranked_chart(table, trust_p, labels[funnel_metric], when, own=ctx.own_academy),
     key="compare_ranked",
 )
 display = compare_charts.funnel_display_table(table)

@@ -154,3 +154,22 @@ def test_the_viewers_academy_leads_the_by_academy_chart():
         values, "dsl_review_on_time_pct", names, own="ASH", **common
     )
     assert list(own.layout.yaxis.categoryarray) == ["Ash (your academy)", "Oak", "Elm"]
+
+
+def test_a_dsl_finds_their_academy_marked_on_the_compare_charts(demo_db, monkeypatch):
+    from page_helpers import chart
+
+    app = open_as("dsl", "pages/compare.py", demo_db, monkeypatch, academy="ALDER")
+    assert not app.exception
+    funnel_text = [
+        t for trace in chart(app, "compare_funnel")["data"] for t in trace.get("text") or []
+    ]
+    assert "ALDER (yours)" in funnel_text
+    ranked = [y for trace in chart(app, "compare_ranked")["data"] for y in trace.get("y") or []]
+    assert any(str(y).endswith("(ALDER) (yours)") for y in ranked)
+    assert sum("(yours)" in str(y) for y in ranked) == 1
+    lead = open_as("trust_lead", "pages/compare.py", demo_db, monkeypatch)
+    lead_text = [
+        t for trace in chart(lead, "compare_funnel")["data"] for t in trace.get("text") or []
+    ]
+    assert not any("(yours)" in str(t) for t in lead_text)

@@ -53,6 +53,9 @@ FUNNEL_METHOD = (
 )
 
 
+OWN_MARK = " (yours)"
+
+
 def _numbers(column: pd.Series) -> pd.Series:
     """Figures as floats; a suppressed figure (`c`, product.md §5) or a missing one becomes NaN."""
     return pd.to_numeric(column, errors="coerce").astype("float64")
@@ -172,14 +175,19 @@ def rates_table(rates: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
 
 
 @charts.cached_figure
-def rates_chart(rates: pd.DataFrame, metric_id: str, label: str, when: str) -> go.Figure:
+def rates_chart(
+    rates: pd.DataFrame, metric_id: str, label: str, when: str, own: str | None = None
+) -> go.Figure:
     """Horizontal bars, highest rate at the top, the trust rate as a vertical line; academies
     without a roll figure listed at the bottom with that said in place of a bar."""
     rows = rates[(rates["metric"] == metric_id) & (rates["academy_code"] != TRUST)]
     rows = rows.sort_values(["rate_per_100", "academy_name"], ascending=[True, False])
     rows = pd.concat([rows[rows["rate_per_100"].isna()], rows[rows["rate_per_100"].notna()]])
     trust = rates[(rates["metric"] == metric_id) & (rates["academy_code"] == TRUST)]
-    names = [f"{n} ({c})" for n, c in zip(rows["academy_name"], rows["academy_code"], strict=True)]
+    names = [
+        f"{n} ({c}){OWN_MARK if c == own else ''}"
+        for n, c in zip(rows["academy_name"], rows["academy_code"], strict=True)
+    ]
     hover = [
         _rate_hover(name, label, row) for name, row in zip(names, rows.itertuples(), strict=True)
     ]
@@ -286,9 +294,12 @@ def _hover(row, units: tuple[str, str]) -> str:
 
 
 @charts.cached_figure
-def funnel_chart(table: pd.DataFrame, p: float, metric_id: str, label: str, when: str):
+def funnel_chart(
+    table: pd.DataFrame, p: float, metric_id: str, label: str, when: str, own: str | None = None
+):
     """Each academy a labelled point (x = how many were due, y = % on time) inside the 95 % and
-    99.8 % control limits around the trust proportion, drawn as smooth curves over n."""
+    99.8 % control limits around the trust proportion, drawn as smooth curves over n. The
+    viewer's `own` academy is always labelled, as theirs."""
     plotted = table[table["denominator"] > 0]
     units = FUNNEL_UNITS[metric_id]
     n_max = max(int(plotted["denominator"].max()) if len(plotted) else 10, 10) * 1.1
@@ -335,7 +346,9 @@ def funnel_chart(table: pd.DataFrame, p: float, metric_id: str, label: str, when
                 y=points["value"].astype(float).tolist(),
                 mode="markers+text",
                 text=[
-                    code if label_all or place != funnel.WITHIN else ""
+                    f"{code}{OWN_MARK}"
+                    if code == own
+                    else (code if label_all or place != funnel.WITHIN else "")
                     for code in points["academy_code"]
                 ],
                 # Above the marker, except at the top of the axis, where it would be cut off.
@@ -369,14 +382,18 @@ def funnel_chart(table: pd.DataFrame, p: float, metric_id: str, label: str, when
 
 
 @charts.cached_figure
-def ranked_chart(table: pd.DataFrame, p: float, label: str, when: str) -> go.Figure:
+def ranked_chart(
+    table: pd.DataFrame, p: float, label: str, when: str, own: str | None = None
+) -> go.Figure:
     """Academies sorted by their percentage, each with its Wilson 95 % interval, and the trust
-    line: overlapping intervals show how little a difference in rank can mean."""
+    line: overlapping intervals show how little a difference in rank can mean. The viewer's
+    `own` academy is marked as theirs."""
     plotted = table[table["denominator"] > 0].sort_values(
         ["value", "academy_name"], ascending=[True, False]
     )
     names = [
-        f"{n} ({c})" for n, c in zip(plotted["academy_name"], plotted["academy_code"], strict=True)
+        f"{n} ({c}){OWN_MARK if c == own else ''}"
+        for n, c in zip(plotted["academy_name"], plotted["academy_code"], strict=True)
     ]
     figure = go.Figure()
     for place in funnel.POSITIONS:
