@@ -103,10 +103,15 @@ def changes_panel(metric_id: str, filters, academies, role: str) -> None:
     from safeguarding import clock
     from safeguarding.ui import data
 
-    until = filters.known_at or clock.now()
+    # Up to the end of this minute: the list is cached by its arguments, and a clock read to
+    # the microsecond would miss the cache on every rerun (nothing is known after now).
+    until = filters.known_at or (
+        clock.now().replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+    )
     since = until - dt.timedelta(days=7)
     label = definitions()[metric_id].label
-    with st.expander(f"Why “{label}” moved: rows changed in the 7 days to {until:%-d %b %Y}"):
+    to_day = filters.known_at or clock.now()
+    with st.expander(f"Why “{label}” moved: rows changed in the 7 days to {to_day:%-d %b %Y}"):
         rows = data.changes(metric_id, since, until, academies)
         if rows.empty:
             st.caption("No export added, changed or retired a row behind this figure that week.")

@@ -64,10 +64,11 @@ def owner_choices(academies: tuple[str, ...]) -> dict[str, tuple[str, str]]:
 
 
 def _labelled(items: pd.DataFrame) -> pd.DataFrame:
-    def owner(row) -> str | None:
-        if row.owner_role is None:
-            return None
-        return f"{actions.OWNER_ROLES[row.owner_role]}, {row.owner_academy or TRUST}"
+    # Column at a time: a large trust's agenda runs to thousands of items, labelled every rerun.
+    owner_label = items["owner_role"].map(actions.OWNER_ROLES)
+    owner_at = items["owner_academy"].where(items["owner_academy"].notna(), TRUST).astype(object)
+    owner = (owner_label + ", " + owner_at).astype(object)
+    owner = owner.where(owner_label.notna(), None)
 
     change = [
         CHANGE_LABELS[c]
@@ -91,7 +92,7 @@ def _labelled(items: pd.DataFrame) -> pd.DataFrame:
             "area": items["area"],
             "item": items["item"],
             "status": items["status"].map(actions.STATUSES).fillna(actions.STATUSES["open"]),
-            "owner": [owner(row) for row in items.itertuples()],
+            "owner": owner,
             "action": items["action"].map(actions.ACTIONS),
             "target_on": items["target_on"],
             "reason": items["reason"].map(actions.WONT_ACT_REASONS),

@@ -38,7 +38,9 @@ def readable(
         if config.get(column, "") is None or not (_is_missing(values).any() or _mixed(values)):
             continue
         meaning = missing.get(column, NOT_GIVEN)
-        shown[column] = [meaning if _missing(v) else _as_text(v, values) for v in values]
+        # Once a column, not once a cell: a list of thousands of rows is shown on every rerun.
+        with_time = _has_times(values)
+        shown[column] = [meaning if _missing(v) else _as_text(v, with_time) for v in values]
         config[column] = st.column_config.TextColumn(_label(config.get(column), column))
     return shown, config
 
@@ -74,13 +76,13 @@ def _missing(value: Any) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
-def _as_text(value: Any, column: pd.Series) -> str:
+def _as_text(value: Any, with_time: bool) -> str:
+    """A cell as text; `with_time`: its column's times are not all midnight."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()
     if isinstance(value, dt.datetime):
-        with_time = _has_times(column)
         return f"{value:%-d %b %Y %H:%M}" if with_time else f"{value:%-d %b %Y}"
     if isinstance(value, dt.date):
         return f"{value:%-d %b %Y}"
@@ -96,6 +98,8 @@ def _as_text(value: Any, column: pd.Series) -> str:
 
 
 def _has_times(column: pd.Series) -> bool:
+    if not any(isinstance(v, dt.datetime) for v in column):
+        return False
     moments = pd.to_datetime(column, errors="coerce").dropna()
     return bool(len(moments)) and bool((moments != moments.dt.normalize()).any())
 
