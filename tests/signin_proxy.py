@@ -40,7 +40,9 @@ def _handler(upstream_port: int, email: str):
         head = head[:request_line_end] + f"{HEADER}: {email}\r\n".encode() + head[request_line_end:]
         upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1", upstream_port)
         upstream_writer.write(head)
-        await asyncio.gather(_pipe(reader, upstream_writer), _pipe(upstream_reader, writer))
+        # When the proxy closes, its open connections go with it: nothing to report.
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.gather(_pipe(reader, upstream_writer), _pipe(upstream_reader, writer))
 
     return handle
 
