@@ -48,6 +48,7 @@ with st.container(key=layout.HEADLINE_TILES):
                 now.get(metric_id, {}),
                 week_ago.get(metric_id, {}),
                 beside=(where.beside, trust_now.get(metric_id, {})) if where.beside else None,
+                as_of=filters.as_of,
             )
 
 st.subheader("Since the last meeting")

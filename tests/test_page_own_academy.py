@@ -173,3 +173,14 @@ def test_a_dsl_finds_their_academy_marked_on_the_compare_charts(demo_db, monkeyp
         t for trace in chart(lead, "compare_funnel")["data"] for t in trace.get("text") or []
     ]
     assert not any("(yours)" in str(t) for t in lead_text)
+
+
+def test_a_kcsie_edition_not_yet_in_force_is_not_applicable_on_the_overview(page):
+    """As of 30 June 2025 KCSIE 2025 was not in force: its tile says n/a and why, not 0 %."""
+    label = metrics_definitions.load()["kcsie_annex_b_read_pct"].label
+    before = page("pages/overview.py", as_of="2025-06-30")
+    assert not before.exception
+    assert {m.label: m.value for m in before.metric}[label] == "n/a"
+    assert any("KCSIE 2025 came into force on 1 September 2025" in c.value for c in before.caption)
+    after = page("pages/overview.py")
+    assert {m.label: m.value for m in after.metric}[label].endswith("%")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pandas as pd
 import streamlit as st
 
+from safeguarding import metrics_definitions, standards
 from safeguarding.codes import TRUST
 from safeguarding.disclosure import SUPPRESSED as SUPPRESSED_MARK
 from safeguarding.metrics_definitions import HEADLINE_METRICS as HEADLINE_METRICS
@@ -26,10 +28,24 @@ def _number(value):
     return None if (isinstance(value, float) and math.isnan(value)) or pd.isna(value) else value
 
 
-def tile(metric_id: str, now: dict, week_ago: dict, beside: tuple[str, dict] | None = None) -> None:
+def tile(
+    metric_id: str,
+    now: dict,
+    week_ago: dict,
+    beside: tuple[str, dict] | None = None,
+    as_of: dt.date | None = None,
+) -> None:
     """One headline figure with its change in a week and its target; `beside` (a label and
-    that row's figure, e.g. the trust's) is set under it for comparison."""
+    that row's figure, e.g. the trust's) is set under it for comparison. On an `as_of` date
+    before the metric applied (a KCSIE edition not yet in force) it is "n/a", never a 0."""
     d = definitions()[metric_id]
+    applies = metrics_definitions.applies_from(metric_id, standards.load())
+    if as_of is not None and applies is not None and not applies.applies_at(as_of):
+        with st.container(border=True):
+            st.metric(d.label, metrics_definitions.NOT_APPLICABLE, help=metric_help_text(metric_id))
+            st.badge("Not applicable", color="gray")
+            st.caption(applies.note)
+        return
     value = _number(now.get("value"))
     before = _number(week_ago.get("value"))
     delta = None
