@@ -8,7 +8,7 @@ import datetime as dt
 
 import streamlit as st
 
-from safeguarding import commitments, standards
+from safeguarding import commitments, metrics_definitions, standards
 from safeguarding.ui import commitment_charts as cc
 from safeguarding.ui import components, data, headlines, session, tables
 from safeguarding.ui.charts import RAG_LABELS
@@ -74,21 +74,41 @@ review_rows = data.query(
     policy_type=mapping.policy_type,
 )
 
-# 1. The promises at a glance
-columns = st.columns(4)
+# 1. The promises at a glance: every promise of the policy, measured or not
+listed = commitments.promises(mapping, card)
+total = len(listed)
+columns = st.columns(5)
 for column, (rag, label) in zip(
     columns,
-    (("green", "On target"), ("amber", "Near target"), ("red", "Off target"), (None, "No figure")),
+    (
+        ("green", "On target"),
+        ("amber", "Near target"),
+        ("red", "Off target"),
+        (None, "No figure"),
+        (commitments.NOT_MEASURED, "Not measured"),
+    ),
     strict=True,
 ):
-    count = int((kept["rag"] == rag).sum()) if rag else int(kept["rag"].isna().sum())
+    count = sum(
+        1
+        for promise in listed
+        if promise["rag"] == rag
+        or (rag is None and promise["rag"] == metrics_definitions.NOT_COLLECTED)
+    )
     column.metric(
         f"Promises {label.lower()}",
-        f"{count} of {len(kept)}",
+        f"{count} of {total}",
         border=True,
         help="A promise is on target only when every figure that measures it is. "
-        "Figures without a target or with no cases do not count either way.",
+        "Figures without a target, with no cases or not collected count as no figure. "
+        "Not measured: no data the academies send can show it (each says what would).",
     )
+measured = len(mapping.measured)
+st.caption(
+    f"The policy makes {total} checkable promises; {measured} ({100 * measured / total:.0f}%) "
+    f"are measured by the figures below and {total - measured} are not, each with the reason "
+    "and the data that would measure it."
+)
 
 st.subheader("How each promise stands")
 components.help_popover(*mapping.metric_ids)
@@ -108,16 +128,29 @@ for clause, heading, items in mapping.clauses():
         with st.container(border=True):
             st.markdown(f"**{commitment.promise}**")
             st.markdown(f"> “{commitment.text}”")
+            if not commitment.is_measured:
+                st.badge("Not measured", color="gray", icon=":material/visibility_off:")
+                st.caption(
+                    f"Why not: {commitment.why_not_measured} "
+                    f"What would measure it: {commitment.data_needed}"
+                )
+                continue
             tiles = st.columns(max(2, len(rows)))
             for tile, row in zip(tiles, rows.itertuples(index=False), strict=False):
                 with tile:
+                    shown = commitments.figure_text(
+                        row.metric, row.value, row.unit, row.denominator
+                    )
                     st.metric(
                         row.label,
-                        commitments.format_figure(row.value, row.unit),
+                        shown,
                         help=components.metric_help_text(row.metric),
                         chart_data=[v for v in row.term_values if v is not None] or None,
                     )
-                    st.badge(RAG_LABELS[row.rag], color=BADGE_COLOURS[row.rag])
+                    if shown == metrics_definitions.NOT_COLLECTED:
+                        st.badge("Not collected", color="gray")
+                    else:
+                        st.badge(RAG_LABELS[row.rag], color=BADGE_COLOURS[row.rag])
                     count = ""
                     if row.unit == "%" and commitments.is_number(row.denominator):
                         count = f" · {row.numerator} of {row.denominator}"
@@ -180,7 +213,7 @@ components.chart(
 
 # 4. The whole scorecard
 st.subheader("Every promise")
-table = cc.scorecard_table(card)
+table = cc.scorecard_table(card, mapping)
 st.dataframe(
     table,
     hide_index=True,

@@ -32,7 +32,18 @@ from safeguarding.window import Window
 SHIPPED_DIR = PROJECT_ROOT / "config" / "commitments"
 RAG_ORDER = {"red": 0, "amber": 1, "green": 2, None: 3}
 POLICY_KEYS = {"title", "organisation", "policy_type", "document"}
-COMMITMENT_KEYS = {"id", "clause", "heading", "promise", "text", "metrics", "policy_review"}
+COMMITMENT_KEYS = {
+    "id",
+    "clause",
+    "heading",
+    "promise",
+    "text",
+    "metrics",
+    "policy_review",
+    "why_not_measured",
+    "data_needed",
+}
+NOT_MEASURED = "not measured"
 # A change smaller than this between two terms is "steady" (percentage points, hours, counts).
 STEADY_WITHIN = {"%": 1.0, "hours": 1.0, "count": 0.0}
 
@@ -50,6 +61,17 @@ class Commitment:
     text: str
     metrics: tuple[str, ...]
     policy_review: bool = False
+    # A promise no figure measures says why, and what data would measure it.
+    why_not_measured: str | None = None
+    data_needed: str | None = None
+
+    @property
+    def is_measured(self) -> bool:
+        return bool(self.metrics)
+
+    @property
+    def section(self) -> str:
+        return f"§{self.clause}"
 
 
 @dataclass(frozen=True)
@@ -65,6 +87,10 @@ class PolicyCommitments:
     @property
     def metric_ids(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(m for c in self.commitments for m in c.metrics))
+
+    @property
+    def measured(self) -> tuple[Commitment, ...]:
+        return tuple(c for c in self.commitments if c.is_measured)
 
     def clauses(self) -> list[tuple[str, str, list[Commitment]]]:
         """(clause, heading, its commitments) in the file's order."""
@@ -181,9 +207,21 @@ def _commitment(entry: Any, number: int, path, definitions) -> Commitment:
         raise CommitmentsError(
             f"{where}: id {entry['id']!r} must be lower-case letters, digits and hyphens."
         )
-    metrics = entry.get("metrics")
-    if not isinstance(metrics, list) or not metrics or not all(isinstance(m, str) for m in metrics):
-        raise CommitmentsError(f"{where}: metrics must be a non-empty list of metric ids.")
+    metrics = entry.get("metrics", [])
+    if not isinstance(metrics, list) or not all(isinstance(m, str) for m in metrics):
+        raise CommitmentsError(f"{where}: metrics must be a list of metric ids.")
+    why_not = _text(entry.get("why_not_measured"))
+    data_needed = _text(entry.get("data_needed"))
+    if not metrics and not (why_not and data_needed):
+        raise CommitmentsError(
+            f"{where}: name the metrics that measure it, or say why_not_measured and the "
+            "data_needed to measure it."
+        )
+    if metrics and (why_not or data_needed):
+        raise CommitmentsError(
+            f"{where}: a promise with metrics is measured; drop why_not_measured and "
+            "data_needed, or the metrics."
+        )
     for metric_id in metrics:
         if metric_id not in definitions:
             raise CommitmentsError(
@@ -203,6 +241,8 @@ def _commitment(entry: Any, number: int, path, definitions) -> Commitment:
         text=re.sub(r"\s+", " ", entry["text"]).strip(),
         metrics=tuple(metrics),
         policy_review=policy_review,
+        why_not_measured=why_not,
+        data_needed=data_needed,
     )
 
 
@@ -236,6 +276,15 @@ def format_figure(value: Any, unit: str) -> str:
     if unit == "hours":
         return f"{float(value):.1f} h"
     return f"{int(value):,}"
+
+
+def figure_text(metric_id: str, value: Any, unit: str, denominator: Any = 0) -> str:
+    """format_figure, except that a figure resting on a column the academy does not send says
+    "not collected" (never "–" or 0 %)."""
+    definition = metrics_definitions.load()[metric_id]
+    if not isinstance(value, str) and definition.is_not_collected(denominator):
+        return metrics_definitions.NOT_COLLECTED
+    return format_figure(value, unit)
 
 
 @dataclass(frozen=True)
@@ -405,3 +454,43 @@ def review_rag(rows: pd.DataFrame, cycle_months: int = 12) -> tuple[str | None, 
     if (rows["status"] == "due_soon").any():
         return "amber", "The review is due within the due-soon window."
     return "green", "The policy is in date for review."
+
+
+def promises(mapping: PolicyCommitments, card: pd.DataFrame) -> list[dict[str, Any]]:
+    """Every promise of the policy, measured or not, in the file's order: section, promise,
+    metrics, rag ("not measured" for a promise no figure measures, "not collected" when no
+    academy in scope sends the columns its figures need, None for a measured one with no
+    figure yet), why_not_measured and data_needed. The command line, the page's
+    summary and the board pack's Commitments sheet all read this list."""
+    rags = commitment_rag(card).set_index("commitment_id")["rag"] if len(card) else {}
+    definitions = metrics_definitions.load()
+    listed = []
+    for commitment in mapping.commitments:
+        if not commitment.is_measured:
+            rag = NOT_MEASURED
+        else:
+            rag = rags.get(commitment.id) if len(card) else None
+            rows = card[card["commitment_id"] == commitment.id] if len(card) else card
+            if (
+                rag is None
+                and len(rows)
+                and all(
+                    definitions[r.metric].is_not_collected(r.denominator)
+                    for r in rows.itertuples(index=False)
+                )
+            ):
+                rag = metrics_definitions.NOT_COLLECTED
+        listed.append(
+            {
+                "id": commitment.id,
+                "section": commitment.section,
+                "heading": commitment.heading,
+                "promise": commitment.promise,
+                "text": commitment.text,
+                "metrics": list(commitment.metrics),
+                "rag": rag,
+                "why_not_measured": commitment.why_not_measured,
+                "data_needed": commitment.data_needed,
+            }
+        )
+    return listed

@@ -178,6 +178,11 @@ CONTRACT: dict[str, Dataset] = {
             _c("send", "bool"),
             _c("child_protection_plan", "bool"),
             _c("missing_episode", "bool"),
+            # Optional, added in schema 7: an academy whose export lacks them reads "not
+            # collected", never 0 % (docs/data-contract.md).
+            _c("pupil_informed_on", "date"),
+            _c("pupil_views_recorded", "bool"),
+            _c("mentor_last_contact_on", "date"),
         ),
     ),
     "referrals": Dataset(
@@ -196,6 +201,9 @@ CONTRACT: dict[str, Dataset] = {
             _c("decision", "enum"),
             _c("followed_up_at", "datetime"),
             _c("escalated_at", "datetime"),
+            # Optional, added in schema 7 (as the three last concerns columns).
+            _c("nfa_reconsidered_on", "date"),
+            _c("early_help_offered", "bool"),
         ),
     ),
     "staff": Dataset(
@@ -241,6 +249,13 @@ CONTRACT: dict[str, Dataset] = {
             _c("published_on_website", "bool"),
         ),
     ),
+}
+
+# Optional columns added after academies had started sending exports (schema 7). A file without
+# them loads as before, the columns null; an academy that never sends one is "not collected".
+LATER_OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "concerns": ("pupil_informed_on", "pupil_views_recorded", "mentor_last_contact_on"),
+    "referrals": ("nfa_reconsidered_on", "early_help_offered"),
 }
 
 ALL_CONTRACT_COLUMNS = frozenset(c for d in CONTRACT.values() for c in d.column_names)

@@ -37,6 +37,9 @@ DRILL_DOWNS = (
     "dsl_training_due_list",
     "policy_reviews_due_list",
     "required_policies_missing_list",
+    "immediate_danger_late_list",
+    "repeated_concerns_no_referral_list",
+    "nfa_new_concern_list",
 )
 
 

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
+from safeguarding.contract import CONTRACT
 from safeguarding.paths import PROJECT_ROOT, QUERIES_DIR, config_dir
 
 if TYPE_CHECKING:
@@ -44,6 +47,22 @@ METRIC_IDS = (
     "policies_overdue",
     "policies_due_soon",
     "required_policies_missing",
+    # The rest of the policy measured (docs/product.md §4.2): follow-through and patterns.
+    "incident_to_logged_median_hours",
+    "sharing_nudes_dsl_review_on_time_pct",
+    "immediate_danger_same_day_pct",
+    "pupil_informed_pct",
+    "pupil_views_recorded_pct",
+    "pupils_repeated_concerns_no_referral",
+    "cse_pupils_with_mentor_pct",
+    "mentor_contact_recent_pct",
+    "nfa_reconsidered_pct",
+    "early_help_after_nfa_pct",
+    "cse_awareness_training_pct",
+    "online_safety_training_pct",
+    "prevent_training_pct",
+    "policies_published_pct",
+    "policies_approved_pct",
 )
 
 # The overview's tiles and the meeting record's figures, in this order.
@@ -68,6 +87,8 @@ HEADLINE_METRICS = (
 CURRENT_KCSIE_METRICS = ("kcsie_part1_read_pct", "kcsie_annex_b_read_pct")
 # How a figure of a period before its metric applied is shown: never as a 0.
 NOT_APPLICABLE = "n/a"
+# The figure of an academy that does not send a column the metric needs (needs_column).
+NOT_COLLECTED = "not collected"
 # Every KCSIE edition comes into force on 1 September of its year (KCSIE 2025: 1 September
 # 2025, the start of the school year).
 KCSIE_IN_FORCE_MONTH_DAY = (9, 1)
@@ -76,7 +97,7 @@ UNITS = ("count", "%", "hours")
 KINDS = ("event", "state")
 BETTER = ("higher", "lower", "neither")
 REQUIRED_TEXT = ("label", "unit", "kind", "better", "definition", "source", "query")
-OPTIONAL_TEXT = ("anchor", "drill_down", "interpretation")
+OPTIONAL_TEXT = ("anchor", "drill_down", "interpretation", "needs_column")
 KNOWN_KEYS = {*REQUIRED_TEXT, *OPTIONAL_TEXT, "green_at", "amber_at", "suppressible"}
 
 
@@ -100,6 +121,15 @@ class MetricDefinition:
     amber_at: float | None = None
     drill_down: str | None = None
     interpretation: str | None = None
+    # An optional export column ("dataset.column") the figure needs: an academy that does not
+    # send it is "not collected" (numerator and denominator empty), never 0 %.
+    needs_column: str | None = None
+
+    def is_not_collected(self, denominator: Any) -> bool:
+        """A figure of an academy (or a scope) that does not send the column it needs."""
+        return self.needs_column is not None and (
+            denominator is None or denominator is pd.NA or denominator != denominator
+        )
 
     @property
     def is_percentage(self) -> bool:
@@ -208,6 +238,13 @@ def _definition(path: Path | str, metric_id: str, table: Any) -> MetricDefinitio
             raise fail(f"{key} is {table[key]!r}; use one of: {', '.join(allowed)}.")
     if table["kind"] == "event" and "anchor" not in table:
         raise fail("is an event metric, so it needs an anchor (the column dating the event).")
+    if "needs_column" in table:
+        dataset, _, column = table["needs_column"].partition(".")
+        if dataset not in CONTRACT or column not in CONTRACT[dataset].column_names:
+            raise fail(
+                f"needs_column {table['needs_column']!r} is not a contract column; write it "
+                "as dataset.column, e.g. concerns.pupil_informed_on."
+            )
     for key in ("query", "drill_down"):
         if key in table and not (QUERIES_DIR / f"{table[key]}.sql").is_file():
             raise fail(f"{key} names {table[key]!r}, but queries/{table[key]}.sql does not exist.")
@@ -229,6 +266,7 @@ def _definition(path: Path | str, metric_id: str, table: Any) -> MetricDefinitio
         amber_at=amber_at,
         drill_down=table.get("drill_down"),
         interpretation=table.get("interpretation"),
+        needs_column=table.get("needs_column"),
     )
 
 
@@ -285,6 +323,11 @@ def as_markdown(definitions: dict[str, MetricDefinition]) -> str:
             lines.append(f"- **Records behind it:** `queries/{d.drill_down}.sql`")
         if d.suppressible:
             lines.append("- **Suppressed** for governor views when it rests on 1–5 children.")
+        if d.needs_column:
+            lines.append(
+                f"- **Needs the optional column** `{d.needs_column}`: an academy that does not "
+                "send it shows *not collected*, never 0 %."
+            )
         if d.interpretation:
             lines.append(f"- **Interpretation:** {d.interpretation}")
     return "\n".join(lines) + "\n"

@@ -44,6 +44,17 @@ class Standards:
     # A statutory item (CSC feedback, DSL review) still open after this many working days
     # past its deadline is marked "escalate" on the meeting's agenda.
     escalate_after_working_days: int
+    # Wider patterns (CSE policy §8): this many concerns about one pupil in a term, without a
+    # referral, is a pattern; a new concern within nfa_new_concern_days of a no-further-action
+    # decision asks whether to re-refer.
+    repeat_concerns_in_term: int
+    nfa_new_concern_days: int
+    # A mentored pupil is in frequent contact when the last contact is this recent (§16).
+    mentor_contact_days: int
+    # CSE awareness, online safety and Prevent training stay in date this many months (§10).
+    topic_training_valid_months: int
+    # The bodies that may approve a safeguarding policy (matched ignoring case and punctuation).
+    policy_approving_bodies: tuple[str, ...]
     # The `source` of each section, e.g. sources["csc_feedback"], for tooltips and docs.
     sources: dict[str, str]
     # Statutory guidance title -> the edition in force ([guidance_editions]; KCSIE's comes
@@ -75,6 +86,16 @@ def _edition(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1990 <= value <= 2100:
         raise ValueError(f"must be a year such as 2025 (found {value!r})")
     return value
+
+
+def _list_of_names(value: Any) -> tuple[str, ...]:
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(item, str) and item.strip() for item in value)
+    ):
+        raise ValueError("must be a non-empty list of names in quotes")
+    return tuple(item.strip() for item in value)
 
 
 def _list_of(domain: str) -> Callable[[Any], tuple[str, ...]]:
@@ -119,12 +140,43 @@ SCHEMA: dict[str, dict[str, tuple[str, Callable[[Any], Any]]]] = {
     "suppression": {"threshold": ("suppression_threshold", _whole_number(0))},
     "required_policies": {"types": ("required_policy_types", _list_of("policy_type"))},
     "escalation": {"after_working_days": ("escalate_after_working_days", _whole_number(0))},
+    "patterns": {
+        "repeat_concerns_in_term": ("repeat_concerns_in_term", _whole_number(2)),
+        "nfa_new_concern_days": ("nfa_new_concern_days", _whole_number(1)),
+    },
+    "mentoring": {"contact_within_days": ("mentor_contact_days", _whole_number(1))},
+    "topic_training": {"valid_months": ("topic_training_valid_months", _whole_number(1))},
+    "policy_approval": {"approving_bodies": ("policy_approving_bodies", _list_of_names)},
 }
+APPROVING_BODIES = [
+    "Trust board",
+    "Board of trustees",
+    "Local governing body",
+    "Local governing committee",
+    "Governing body",
+]
 # Sections added after trusts wrote their own files: a file without one gets these values.
 DEFAULT_SECTIONS: dict[str, dict[str, Any]] = {
     "escalation": {
         "after_working_days": 5,
         "source": "Trust practice: escalate to the local authority's safeguarding partnership",
+    },
+    "patterns": {
+        "repeat_concerns_in_term": 3,
+        "nfa_new_concern_days": 90,
+        "source": "CSE policy §8 (identify wider patterns) and §15 (re-referral after NFA)",
+    },
+    "mentoring": {
+        "contact_within_days": 14,
+        "source": "CSE policy §16 (mentors allocated, frequent contact maintained)",
+    },
+    "topic_training": {
+        "valid_months": 12,
+        "source": "CSE policy §10 (training at induction and at least annually)",
+    },
+    "policy_approval": {
+        "approving_bodies": APPROVING_BODIES,
+        "source": "Trust scheme of delegation: safeguarding policies approved by the board",
     },
 }
 

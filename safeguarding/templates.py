@@ -63,6 +63,8 @@ EXAMPLE_ROWS: dict[str, list[dict[str, str]]] = {
             "send": "false",
             "child_protection_plan": "false",
             "missing_episode": "false",
+            "pupil_informed_on": "2025-10-07",
+            "pupil_views_recorded": "true",
         },
         {
             "academy_code": "OAK",
@@ -82,6 +84,9 @@ EXAMPLE_ROWS: dict[str, list[dict[str, str]]] = {
             "send": "true",
             "child_protection_plan": "false",
             "missing_episode": "true",
+            "pupil_informed_on": "2025-10-09",
+            "pupil_views_recorded": "false",
+            "mentor_last_contact_on": "2025-11-18",
         },
     ],
     "referrals": [

@@ -12,7 +12,12 @@ from safeguarding.paths import PROJECT_ROOT
 SUBHEADERS = [
     "How each promise stands",
     "§6 Roles and Responsibilities",
+    "§8 Effective Responses",
+    "§9 Working with families",
     "§10 Staff Training",
+    "§12 Consensual and non-consensual sharing of indecent images and videos",
+    "§13 Online Safety",
+    "§14 Relationships and Sex Education",
     "§15 Reporting and Referrals",
     "§16 Providing Support",
     "§17 Monitoring and Review",
@@ -54,14 +59,29 @@ def test_every_section_draws_without_error(page, cse):
 def test_tiles_and_table_are_the_metrics_query(page, demo_db, cse):
     app = page("pages/commitments.py")
     expected = trust_values(demo_db)
+    frame = metric_frame(demo_db)
+    denominators = dict(
+        zip(
+            frame[frame.academy_code == "TRUST"].metric,
+            frame[frame.academy_code == "TRUST"].denominator,
+            strict=True,
+        )
+    )
     definitions = metrics_definitions.load()
     tiles = {m.label: m.value for m in app.metric}
     for metric_id in cse.metric_ids:
         definition = definitions[metric_id]
-        shown = commitments.format_figure(expected[metric_id], definition.unit)
+        shown = commitments.figure_text(
+            metric_id, expected[metric_id], definition.unit, denominators[metric_id]
+        )
         assert tiles[definition.label] == shown, metric_id
     table = scorecard_table(app)
-    assert len(table) == sum(len(c.metrics) for c in cse.commitments)
+    unmeasured = [c for c in cse.commitments if not c.is_measured]
+    assert len(table) == sum(len(c.metrics) for c in cse.commitments) + len(unmeasured)
+    # every promise no figure measures is in the table, saying why
+    not_measured = table[table["RAG"] == "Not measured"]
+    assert list(not_measured["Promise"]) == [c.promise for c in unmeasured]
+    assert all(m.startswith("Not measured: ") for m in not_measured["Measure"])
     feedback = table[table["Measure"] == definitions["csc_feedback_on_time_pct"].label].iloc[0]
     assert feedback["Clause"] == "§15" and feedback["Target"] == "≥ 90%"
     value = expected["csc_feedback_on_time_pct"]
@@ -71,20 +91,27 @@ def test_tiles_and_table_are_the_metrics_query(page, demo_db, cse):
             definitions["csc_feedback_on_time_pct"].rag(value)
         ]
     )
-    # a trend over terms for every measure
-    assert all(len(terms) >= 2 for terms in table["Terms"])
+    # a trend over terms for every measure with figures
+    figures = table[(table["RAG"] != "Not measured") & (table["Now"] != "not collected")]
+    assert all(len(terms) >= 2 for terms in figures["Terms"])
     assert set(table["Trend"]) <= {
         "↑ improving",
         "↓ worsening",
         "→ steady",
         "not enough terms",
+        "↑ up",
+        "↓ down",
+        "–",
     }
 
 
 def test_summary_counts_every_promise_once(page, cse):
     app = page("pages/commitments.py")
     counts = {m.label: m.value for m in app.metric if m.label.startswith("Promises")}
-    assert len(counts) == 4
+    assert len(counts) == 5
+    assert counts["Promises not measured"] == (
+        f"{len(cse.commitments) - len(cse.measured)} of {len(cse.commitments)}"
+    )
     total = sum(int(v.split(" of ")[0]) for v in counts.values())
     assert total == len(cse.commitments)
     assert all(v.endswith(f"of {len(cse.commitments)}") for v in counts.values())

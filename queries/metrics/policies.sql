@@ -3,8 +3,11 @@
 -- plus an academy_code = 'TRUST' row per window and metric. An academy counts its own register
 -- rows; the TRUST row counts every row in scope, trust-wide rows (academy_code = 'TRUST')
 -- included. A row with no next review date is neither overdue nor due soon.
+-- policies_published_pct: register rows with published_on_website true (blank: not published);
+-- policies_approved_pct: rows whose approved_by is one of $policy_approving_bodies, ignoring
+-- case, spaces and punctuation (blank: not approved).
 -- Columns: as_of_on, academy_code, metric, value, numerator, denominator.
--- Parameters: $windows, $academy_codes, $standards.
+-- Parameters: $windows, $academy_codes, $standards, $policy_approving_bodies.
 with windows as (
     select * from windows($windows)
 ),
@@ -21,7 +24,18 @@ review_states as (
         register.as_of_on,
         register.academy_code,
         count(*) filter (where register.status = 'overdue') as policies_overdue,
-        count(*) filter (where register.status = 'due_soon') as policies_due_soon
+        count(*) filter (where register.status = 'due_soon') as policies_due_soon,
+        count(*) as register_rows,
+        count(*) filter (where register.published_on_website) as published_rows,
+        count(*) filter (
+            where list_contains(
+                list_transform(
+                    $policy_approving_bodies::varchar[],
+                    lambda body: regexp_replace(lower(body), '[^a-z0-9]', '', 'g')
+                ),
+                regexp_replace(lower(register.approved_by), '[^a-z0-9]', '', 'g')
+            )
+        ) as approved_rows
     from policy_review_status($windows, $standards) as register
     where register.is_trust_wide
        or list_contains($academy_codes::varchar[], register.academy_code)
@@ -44,6 +58,9 @@ academy_totals as (
         scoped_academies.academy_code,
         coalesce(review_states.policies_overdue, 0) as policies_overdue,
         coalesce(review_states.policies_due_soon, 0) as policies_due_soon,
+        coalesce(review_states.register_rows, 0) as register_rows,
+        coalesce(review_states.published_rows, 0) as published_rows,
+        coalesce(review_states.approved_rows, 0) as approved_rows,
         coalesce(missing_types.required_policies_missing, 0) as required_policies_missing
     from windows
     cross join scoped_academies
@@ -63,6 +80,9 @@ trust_totals as (
         'TRUST' as academy_code,
         coalesce(sum(review_states.policies_overdue), 0) as policies_overdue,
         coalesce(sum(review_states.policies_due_soon), 0) as policies_due_soon,
+        coalesce(sum(review_states.register_rows), 0) as register_rows,
+        coalesce(sum(review_states.published_rows), 0) as published_rows,
+        coalesce(sum(review_states.approved_rows), 0) as approved_rows,
         (
             select coalesce(sum(missing_types.required_policies_missing), 0)
             from missing_types
@@ -83,11 +103,30 @@ measures as (
         as_of_on,
         academy_code,
         unnest([
-            {'metric': 'policies_overdue', 'value': policies_overdue::double},
-            {'metric': 'policies_due_soon', 'value': policies_due_soon::double},
             {
-                'metric': 'required_policies_missing',
-                'value': required_policies_missing::double
+                'metric': 'policies_overdue', 'is_pct': false,
+                'value': policies_overdue::double,
+                'numerator': null::bigint, 'denominator': null::bigint
+            },
+            {
+                'metric': 'policies_due_soon', 'is_pct': false,
+                'value': policies_due_soon::double,
+                'numerator': null::bigint, 'denominator': null::bigint
+            },
+            {
+                'metric': 'required_policies_missing', 'is_pct': false,
+                'value': required_policies_missing::double,
+                'numerator': null::bigint, 'denominator': null::bigint
+            },
+            {
+                'metric': 'policies_published_pct', 'is_pct': true,
+                'value': null::double,
+                'numerator': published_rows, 'denominator': register_rows
+            },
+            {
+                'metric': 'policies_approved_pct', 'is_pct': true,
+                'value': null::double,
+                'numerator': approved_rows, 'denominator': register_rows
             }
         ], recursive := true)
     from totals
@@ -98,9 +137,9 @@ final as (
         as_of_on,
         academy_code,
         metric,
-        value,
-        null::bigint as numerator,
-        null::bigint as denominator
+        case when is_pct then percent_1dp(numerator, denominator) else value end as value,
+        numerator,
+        denominator
     from measures
 )
 

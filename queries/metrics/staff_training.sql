@@ -39,7 +39,12 @@ people_measures as (
         ) as kcsie_annex_b_read,
         count(*) filter (where is_governor) as governors,
         count(*) filter (where is_governor and is_training_in_date) as governors_in_date,
-        count(*) filter (where is_staff and training_status = 'expiring') as training_expiring
+        count(*) filter (where is_staff and training_status = 'expiring') as training_expiring,
+        count(*) filter (
+            where is_kcsie_annex_b_reader and has_cse_awareness_in_date
+        ) as cse_awareness_in_date,
+        count(*) filter (where is_staff and has_online_safety_in_date) as online_safety_in_date,
+        count(*) filter (where is_staff and has_prevent_in_date) as prevent_in_date
     from people
     group by as_of_on, academy_code
 ),
@@ -76,7 +81,10 @@ academy_totals as (
         coalesce(people_measures.kcsie_annex_b_read, 0) as kcsie_annex_b_read,
         coalesce(people_measures.governors, 0) as governors,
         coalesce(people_measures.governors_in_date, 0) as governors_in_date,
-        coalesce(people_measures.training_expiring, 0) as training_expiring
+        coalesce(people_measures.training_expiring, 0) as training_expiring,
+        coalesce(people_measures.cse_awareness_in_date, 0) as cse_awareness_in_date,
+        coalesce(people_measures.online_safety_in_date, 0) as online_safety_in_date,
+        coalesce(people_measures.prevent_in_date, 0) as prevent_in_date
     from windows
     cross join scoped_academies
     left join people_measures
@@ -153,6 +161,21 @@ measures as (
                 'metric': 'training_expiring_30d', 'is_pct': false,
                 'value': training_expiring::double,
                 'numerator': null::bigint, 'denominator': null::bigint
+            },
+            {
+                'metric': 'cse_awareness_training_pct', 'is_pct': true,
+                'value': null::double,
+                'numerator': cse_awareness_in_date, 'denominator': kcsie_annex_b_readers
+            },
+            {
+                'metric': 'online_safety_training_pct', 'is_pct': true,
+                'value': null::double,
+                'numerator': online_safety_in_date, 'denominator': staff_in_post
+            },
+            {
+                'metric': 'prevent_training_pct', 'is_pct': true,
+                'value': null::double,
+                'numerator': prevent_in_date, 'denominator': staff_in_post
             }
         ], recursive := true)
     from totals

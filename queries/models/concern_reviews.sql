@@ -12,6 +12,10 @@
 --   review_seconds       logged to reviewed, for the median
 --   is_cse               a CSE-category concern is CSE whatever its flag says (product.md §4)
 --   is_decision_recorded, is_mentor_allocated (missing counts as no)
+--   incident_to_logged_seconds   from the incident (when the export gives one) to logging
+--   has_outcome          an outcome is recorded: a decision the pupil should be told
+--   pupil_informed_on    the day the pupil was told (null until then, and after the as-of date)
+--   is_pupil_views_recorded, mentor_last_contact_on (null after the as-of date)
 -- Columns: as_of_on, academy_code, concern_id, pupil_ref, category, logged_at, and those above.
 create or replace macro concern_reviews(windows, standards) as table
     with review_deadlines as (
@@ -38,7 +42,19 @@ create or replace macro concern_reviews(windows, standards) as table
             concerns.category = 'child_sexual_exploitation'
             or coalesce(concerns.cse_flag, false) as is_cse,
             coalesce(concerns.decision_recorded, false) as is_decision_recorded,
-            coalesce(concerns.mentor_allocated, false) as is_mentor_allocated
+            coalesce(concerns.mentor_allocated, false) as is_mentor_allocated,
+            date_diff('second', concerns.incident_at, concerns.logged_at)
+                as incident_to_logged_seconds,
+            concerns.outcome is not null as has_outcome,
+            case
+                when concerns.pupil_informed_on <= windows.as_of_on
+                    then concerns.pupil_informed_on
+            end as pupil_informed_on,
+            coalesce(concerns.pupil_views_recorded, false) as is_pupil_views_recorded,
+            case
+                when concerns.mentor_last_contact_on <= windows.as_of_on
+                    then concerns.mentor_last_contact_on
+            end as mentor_last_contact_on
         from concerns_versions as concerns
         inner join windows(windows) as windows
             on concerns.logged_at::date between windows.from_on and windows.last_event_on
@@ -80,7 +96,12 @@ create or replace macro concern_reviews(windows, standards) as table
             judged.review_seconds,
             judged.is_cse,
             judged.is_decision_recorded,
-            judged.is_mentor_allocated
+            judged.is_mentor_allocated,
+            judged.incident_to_logged_seconds,
+            judged.has_outcome,
+            judged.pupil_informed_on,
+            judged.is_pupil_views_recorded,
+            judged.mentor_last_contact_on
         from judged
         left join calendar_days as deadline_day on deadline_day.day = judged.review_deadline_on
         left join calendar_days as until_day

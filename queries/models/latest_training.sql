@@ -7,6 +7,7 @@
 --   latest_dsl_update_on/_course   a dsl_full or dsl_refresh course (the 12-month update)
 --   has_read_kcsie_part1, has_read_kcsie_annex_b   of the current edition ($kcsie_edition);
 --                                  reads never expire, and Annex A is not Part 1
+--   latest_cse_awareness_on, latest_online_safety_on, latest_prevent_on   the topic courses
 -- (A plain join and group by measured faster than as-of joins, for one window and for sixty.)
 create or replace macro latest_training(windows, standards) as table
     with final as (
@@ -39,6 +40,15 @@ create or replace macro latest_training(windows, standards) as table
             arg_max(training.course, (training.completed_on, training.course)) filter (
                 where training.course in ('dsl_full', 'dsl_refresh')
             ) as latest_dsl_update_course,
+            max(training.completed_on) filter (
+                where training.course = 'cse_awareness'
+            ) as latest_cse_awareness_on,
+            max(training.completed_on) filter (
+                where training.course = 'online_safety'
+            ) as latest_online_safety_on,
+            max(training.completed_on) filter (
+                where training.course = 'prevent'
+            ) as latest_prevent_on,
             coalesce(bool_or(
                 training.course = 'kcsie_part1'
                 and training.kcsie_edition = standards['kcsie_edition']

@@ -20,6 +20,8 @@
 --   sets dsl_expires_on), is_dsl_training_in_date, dsl_training_status (in_date, expiring,
 --   never_trained, expired)
 -- KCSIE reads: has_read_kcsie_part1, has_read_kcsie_annex_b (current edition, never expire).
+-- Topic courses (CSE policy §10), each in date while as-of < completed + $topic_training_valid_months:
+--   has_cse_awareness_in_date, has_online_safety_in_date, has_prevent_in_date
 -- Columns: as_of_on, the columns of people_in_post, and those above.
 create or replace macro training_status(windows, standards) as table
     with requirements as (
@@ -42,7 +44,22 @@ create or replace macro training_status(windows, standards) as table
             latest.latest_dsl_update_on,
             latest.latest_dsl_update_course,
             coalesce(latest.has_read_kcsie_part1, false) as has_read_kcsie_part1,
-            coalesce(latest.has_read_kcsie_annex_b, false) as has_read_kcsie_annex_b
+            coalesce(latest.has_read_kcsie_annex_b, false) as has_read_kcsie_annex_b,
+            coalesce(
+                people.as_of_on < latest.latest_cse_awareness_on
+                + to_months(standards['topic_training_valid_months']),
+                false
+            ) as has_cse_awareness_in_date,
+            coalesce(
+                people.as_of_on < latest.latest_online_safety_on
+                + to_months(standards['topic_training_valid_months']),
+                false
+            ) as has_online_safety_in_date,
+            coalesce(
+                people.as_of_on < latest.latest_prevent_on
+                + to_months(standards['topic_training_valid_months']),
+                false
+            ) as has_prevent_in_date
         from people_in_post(windows, standards) as people
         left join latest_training(windows, standards) as latest
             on latest.as_of_on = people.as_of_on
@@ -136,7 +153,10 @@ create or replace macro training_status(windows, standards) as table
                 else 'in_date'
             end as dsl_training_status,
             has_read_kcsie_part1,
-            has_read_kcsie_annex_b
+            has_read_kcsie_annex_b,
+            has_cse_awareness_in_date,
+            has_online_safety_in_date,
+            has_prevent_in_date
         from judged
     )
 

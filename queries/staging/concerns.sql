@@ -29,6 +29,9 @@ typed as (
         parse_bool(clean(send)) as send_bool,
         parse_bool(clean(child_protection_plan)) as child_protection_plan_bool,
         parse_bool(clean(missing_episode)) as missing_episode_bool,
+        parse_timestamp(clean(pupil_informed_on))::date as pupil_informed_on_on,
+        parse_bool(clean(pupil_views_recorded)) as pupil_views_recorded_bool,
+        parse_timestamp(clean(mentor_last_contact_on))::date as mentor_last_contact_on_on,
         known.academy_code is not null as academy_known
     from source
     left join enum_labels as category_label
@@ -69,7 +72,13 @@ checked as (
             bad_bool('looked_after', looked_after, looked_after_bool),
             bad_bool('send', send, send_bool),
             bad_bool('child_protection_plan', child_protection_plan, child_protection_plan_bool),
-            bad_bool('missing_episode', missing_episode, missing_episode_bool)
+            bad_bool('missing_episode', missing_episode, missing_episode_bool),
+            bad_timestamp('pupil_informed_on', pupil_informed_on, pupil_informed_on_on),
+            -- a day against a moment: the day the concern was logged is not "before" it
+            before('pupil_informed_on', pupil_informed_on_on, logged_at_ts::date, 'logged_at'),
+            bad_bool('pupil_views_recorded', pupil_views_recorded, pupil_views_recorded_bool),
+            bad_timestamp('mentor_last_contact_on', mentor_last_contact_on,
+                          mentor_last_contact_on_on)
         ]) as row_faults
     from typed
 ),
@@ -99,6 +108,9 @@ final as (
         send_bool as send,
         child_protection_plan_bool as child_protection_plan,
         missing_episode_bool as missing_episode,
+        pupil_informed_on_on as pupil_informed_on,
+        pupil_views_recorded_bool as pupil_views_recorded,
+        mentor_last_contact_on_on as mentor_last_contact_on,
         only_faults(row_faults || [
             duplicate_key(case when clean(concern_id) is not null then key_first_line end, line_no)
         ]) as faults,

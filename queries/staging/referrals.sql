@@ -23,6 +23,8 @@ typed as (
         parse_timestamp(clean(followed_up_at)) as followed_up_at_ts,
         parse_timestamp(clean(escalated_at)) as escalated_at_ts,
         parse_bool(clean(immediate_danger)) as immediate_danger_bool,
+        parse_timestamp(clean(nfa_reconsidered_on))::date as nfa_reconsidered_on_on,
+        parse_bool(clean(early_help_offered)) as early_help_offered_bool,
         known.academy_code is not null as academy_known
     from source
     left join enum_labels as agency_label
@@ -62,7 +64,12 @@ checked as (
             bad_timestamp('followed_up_at', followed_up_at, followed_up_at_ts),
             before('followed_up_at', followed_up_at_ts, referred_at_ts, 'referred_at'),
             bad_timestamp('escalated_at', escalated_at, escalated_at_ts),
-            before('escalated_at', escalated_at_ts, referred_at_ts, 'referred_at')
+            before('escalated_at', escalated_at_ts, referred_at_ts, 'referred_at'),
+            bad_timestamp('nfa_reconsidered_on', nfa_reconsidered_on, nfa_reconsidered_on_on),
+            -- a day against a moment: the day of the referral is not "before" it
+            before('nfa_reconsidered_on', nfa_reconsidered_on_on, referred_at_ts::date,
+                   'referred_at'),
+            bad_bool('early_help_offered', early_help_offered, early_help_offered_bool)
         ]) as row_faults
     from typed
 ),
@@ -83,6 +90,8 @@ final as (
         decision_value as decision,
         followed_up_at_ts as followed_up_at,
         escalated_at_ts as escalated_at,
+        nfa_reconsidered_on_on as nfa_reconsidered_on,
+        early_help_offered_bool as early_help_offered,
         only_faults(row_faults || [
             duplicate_key(case when clean(referral_id) is not null then key_first_line end,
                           line_no)

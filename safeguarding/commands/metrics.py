@@ -167,12 +167,15 @@ def _write_table(records: list[dict[str, Any]]) -> None:
     header = ("academy", "metric", "value", "of")
     rows = [header]
     for record in records:
-        unit = definitions[record["metric"]].unit
+        definition = definitions[record["metric"]]
+        shown = _shown_value(record["value"], definition.unit)
+        if definition.is_not_collected(record["denominator"]):
+            shown = metrics_definitions.NOT_COLLECTED
         rows.append(
             (
                 record["academy_code"],
                 record["metric"],
-                _shown_value(record["value"], unit),
+                shown,
                 _shown_fraction(record["numerator"], record["denominator"]),
             )
         )

@@ -7,8 +7,9 @@ STF-OAK-0042); nothing is shaped like a UPN, a name, an e-mail address or a post
 
 The files exercise the contract the way real exports do: CSV in UTF-8, UTF-8 with a BOM and
 Windows-1252, XLSX with real date cells, header and value aliases from config/aliases.toml, UK
-dates, a couple of category labels outside the taxonomy (they load as `other`), and a few rows
-that ingest must quarantine, listed in planted_faults.json.
+dates, a couple of category labels outside the taxonomy (they load as `other`), one academy
+whose exports lack the optional columns added later (later_columns.py: "not collected"), and a
+few rows that ingest must quarantine, listed in planted_faults.json.
 
 Volumes follow a realistic trust by default. product.md §7 defines its large-trust benchmark by
 volumes (100 academies x 5 years = about a million concerns), which needs about five times the

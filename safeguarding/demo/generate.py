@@ -10,8 +10,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from safeguarding import standards
+from safeguarding.contract import LATER_OPTIONAL_COLUMNS
 from safeguarding.demo.concerns import make_concerns, plant_unknown_categories
 from safeguarding.demo.faults import PlantedFault, fault_rows
+from safeguarding.demo.later_columns import (
+    fill_concern_columns,
+    fill_referral_columns,
+    later_columns_rng,
+    sends_later_columns,
+)
 from safeguarding.demo.policies import academy_policies, trust_policies
 from safeguarding.demo.referrals import make_referrals
 from safeguarding.demo.school_calendar import SchoolCalendar
@@ -55,6 +62,10 @@ def academy_tables(
     concerns = make_concerns(academy, traits, options, calendar, rng)
     referrals = make_referrals(academy, traits, concerns, options, calendar, rng)
     plant_unknown_categories(academy, concerns, rng)
+    if sends_later_columns(academy):
+        later = later_columns_rng(options, academy)
+        fill_concern_columns(concerns, options, calendar, later)
+        fill_referral_columns(referrals, options, calendar, later)
     staff = StaffBuilder(
         academy, traits, options, calendar, seeded_random(options, academy.code, "staff")
     )
@@ -105,6 +116,8 @@ def generate_demo(out_dir: Path, options: DemoOptions) -> DemoResult:
         for dataset in ACADEMY_DATASETS:
             table = tables[dataset]
             style = export_style(academy.style_position, dataset)
+            if not sends_later_columns(academy):
+                style = replace(style, omitted_columns=LATER_OPTIONAL_COLUMNS.get(dataset, ()))
             planted_rows = fault_rows(dataset, table, academy, len(academies), options, style)
             path, planted = write_export(
                 out_dir / f"{academy.code}-{dataset}", dataset, table, style, planted_rows, stamp

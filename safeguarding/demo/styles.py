@@ -17,9 +17,11 @@ class ExportStyle:
     headers: Mapping[str, str] = field(default_factory=dict)  # contract column -> header
     labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # column -> labels
     extra_columns: tuple[tuple[str, str], ...] = ()  # (header, value) not in the contract
+    omitted_columns: tuple[str, ...] = ()  # optional contract columns the system never exports
 
 
-# Every header and value label below is in config/aliases.toml (tests hold them to it).
+# Every header and value label below is in config/aliases.toml (tests hold them to it), or is
+# the contract column's own name in other capitals and spaces ("Pupil Informed On").
 CPOMS_CONCERN_HEADERS = {
     "academy_code": "Academy",
     "concern_id": "Concern ID",
@@ -39,6 +41,9 @@ CPOMS_CONCERN_HEADERS = {
     "send": "SEN",
     "child_protection_plan": "CP Plan",
     "missing_episode": "Missing Episode",
+    "pupil_informed_on": "Pupil Informed On",
+    "pupil_views_recorded": "Pupil Views Recorded",
+    "mentor_last_contact_on": "Mentor Last Contact On",
 }
 CATEGORY_LABELS = {
     "child_sexual_exploitation": "CSE",
@@ -71,6 +76,8 @@ REFERRAL_HEADERS = {
     "decision": "Agency Decision",
     "followed_up_at": "Date Chased",
     "escalated_at": "Date Escalated",
+    "nfa_reconsidered_on": "NFA Reconsidered On",
+    "early_help_offered": "Early Help Offered",
 }
 AGENCY_LABELS = {
     "children_social_care": "CSC",

@@ -97,7 +97,7 @@ def write_export(
     if style.extension == "xlsx" and n + len(faults) > XLSX_MAX_ROWS:
         style = replace(style, extension="csv")
     path = path.with_suffix("." + style.extension)
-    columns = CONTRACT[dataset].column_names
+    columns = tuple(c for c in CONTRACT[dataset].column_names if c not in style.omitted_columns)
 
     # Fault rows go at the end of the arrays, then a permutation puts each where it belongs.
     raw_cells: dict[tuple[int, str], str] = {}

@@ -15,6 +15,7 @@ from safeguarding import metrics_definitions
 from safeguarding.codes import SUPPRESSED, TRUST
 from safeguarding.commitments import (
     PolicyCommitments,
+    figure_text,
     format_figure,
     is_number,
 )
@@ -199,16 +200,19 @@ def academy_grid(
     codes = [*names, TRUST]
     x_labels = [code if code != TRUST else "<b>Total</b>" for code in codes]
     y_labels = [_wrap(f"§{clause_of[m]} {definitions[m].label}", 44) for m in metric_ids]
-    by_key = {(r.academy_code, r.metric): r.value for r in values.itertuples(index=False)}
+    by_key = {(r.academy_code, r.metric): r for r in values.itertuples(index=False)}
     z, text, hover = [], [], []
     for metric_id in metric_ids:
         definition = definitions[metric_id]
         z_row, text_row, hover_row = [], [], []
         for code in codes:
-            value = by_key.get((code, metric_id))
+            row = by_key.get((code, metric_id))
+            value = None if row is None else row.value
             rag = definition.rag(float(value)) if is_number(value) else None
             z_row.append(_RAG_RANK[rag] if rag else math.nan)
-            shown = format_figure(value, definition.unit)
+            shown = figure_text(
+                metric_id, value, definition.unit, None if row is None else row.denominator
+            )
             text_row.append(f"{shown} {RAG_MARKS[rag]}" if rag else shown)
             hover_row.append(f"{names.get(code, who)}: {shown} ({RAG_LABELS[rag].lower()})")
         z.append(z_row)
@@ -250,13 +254,19 @@ def academy_grid(
     )
 
 
-def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
-    """The scorecard for st.dataframe: one row per promise and measure."""
-    return pd.DataFrame(
+def scorecard_table(card: pd.DataFrame, mapping: PolicyCommitments | None = None) -> pd.DataFrame:
+    """The scorecard for st.dataframe: one row per promise and measure, then (with the
+    mapping) one row per promise no figure measures, saying why."""
+    measured = pd.DataFrame(
         {
             "Clause": [f"§{c}" for c in card["clause"]],
             "Measure": card["label"].to_numpy(),
-            "Now": [format_figure(v, u) for v, u in zip(card["value"], card["unit"], strict=True)],
+            "Now": [
+                figure_text(m, v, u, d)
+                for m, v, u, d in zip(
+                    card["metric"], card["value"], card["unit"], card["denominator"], strict=True
+                )
+            ],
             "Target": card["target"].to_numpy(),
             "RAG": [RAG_LABELS[r] for r in card["rag"]],
             "Trend": [TREND_MARKS.get(t, t) for t in card["trend"]],
@@ -265,3 +275,25 @@ def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
             "Clause text": card["text"].to_numpy(),
         }
     )
+    if mapping is None:
+        return measured
+    unmeasured = [
+        {
+            "Clause": commitment.section,
+            "Measure": f"Not measured: {commitment.why_not_measured} Needs: "
+            f"{commitment.data_needed}",
+            "Now": "–",
+            "Target": "–",
+            "RAG": "Not measured",
+            "Trend": "–",
+            "Terms": [],
+            "Promise": commitment.promise,
+            "Clause text": commitment.text,
+        }
+        for commitment in mapping.commitments
+        if not commitment.is_measured
+    ]
+    table = pd.concat([measured, pd.DataFrame(unmeasured, columns=measured.columns)])
+    order = {commitment.section: rank for rank, commitment in enumerate(mapping.commitments)}
+    table = table.iloc[table["Clause"].map(order).argsort(kind="stable")]
+    return table.reset_index(drop=True)
