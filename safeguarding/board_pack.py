@@ -46,6 +46,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from safeguarding import (
     calendar,
     clock,
+    commitments,
     contract,
     disclosure,
     identity,
@@ -66,7 +67,7 @@ ROLES = ("trust_lead", "governor", "local_governor")
 
 # The area sheets, by the query that computes each metric (every metric lands in one).
 AREAS = (
-    ("Referrals & concerns", ("metrics/concerns", "metrics/referrals")),
+    ("Referrals & concerns", ("metrics/concerns", "metrics/referrals", "metrics/patterns")),
     ("Training", ("metrics/staff_training",)),
     ("Policies", ("metrics/policies",)),
 )
@@ -114,12 +115,16 @@ LIST_SHEETS = {
     "dsl_training_due_list": "List - DSL training due",
     "policy_reviews_due_list": "List - policy reviews due",
     "required_policies_missing_list": "List - required policies absent",
+    "immediate_danger_late_list": "List - immediate danger late",
+    "repeated_concerns_no_referral_list": "List - repeated concerns",
+    "nfa_new_concern_list": "List - new concern after NFA",
 }
 
 # Record-list columns holding a code of the data contract (or a status code of the queries):
 # written in the contract's labels ('sharing_nudes' -> 'Sharing nudes'), as the pages show them.
 CODE_COLUMNS = (
     "category",
+    "latest_category",
     "role",
     "safeguarding_role",
     "status",
@@ -332,6 +337,9 @@ def board_pack_for(
         sheet = book.create_sheet(title)
         _area_sheet(sheet, title, ids, figures, audience, window, definitions, limit)
         _not_applicable_note(sheet, figures, ids, applies, definitions)
+    _commitments_sheet(
+        book.create_sheet("Commitments"), figures, audience, window, definitions, limit
+    )
     _trend_sheet(
         book.create_sheet("Trends"),
         trend,
@@ -613,6 +621,7 @@ def _cover(
         ("Referrals & concerns", "concerns, DSL review, referrals and feedback, per academy"),
         ("Training", "staff, DSL and governor training, KCSIE reading, per academy"),
         ("Policies", "policy reviews overdue and due, required policies missing"),
+        ("Commitments", "every promise of the policy: its figures and RAG, or why not measured"),
         ("Trends", "the same figures term by term"),
         ("Definitions", "what each figure counts, its source, its targets; the standards"),
     ]
@@ -623,6 +632,83 @@ def _cover(
         _put(sheet, row, 1, title)
         _put(sheet, row, 2, what)
     _widths(sheet, {1: 22, 2: 100})
+
+
+COMMITMENT_HEADERS = (
+    "Policy",
+    "Section",
+    "Promise",
+    "Measured by",
+    "Figures",
+    "RAG",
+    "Why not measured",
+    "Data that would measure it",
+    "The policy's words",
+)
+
+
+def _commitments_sheet(
+    sheet: Worksheet,
+    figures: pd.DataFrame,
+    audience: _Audience,
+    window: metrics.Window,
+    definitions: dict[str, MetricDefinition],
+    limit: int,
+) -> None:
+    """Every promise of each mapped policy (config/commitments/), as `commitments.promises`
+    lists it, for the local governor's academy or else the trust, with the figures the reader
+    may see (hidden ones stay `c`)."""
+    code = audience.academy or TRUST
+    _put(sheet, 1, 1, "Policy commitments: every promise, measured or not", font=TITLE)
+    _put(sheet, 2, 1, f"{_window_sentence(window)} Figures for {audience.name(code)}.")
+    if audience.suppressed:
+        _put(sheet, 3, 1, disclosure.note(limit))
+    mappings = commitments.load_all()
+    row = 4
+    for mapping in mappings.values():
+        measured = len(mapping.measured)
+        total = len(mapping.commitments)
+        _put(
+            sheet,
+            row,
+            1,
+            f"{mapping.title}: {total} promises, {measured} measured "
+            f"({100 * measured / total:.0f}%), {total - measured} not measured.",
+        )
+        row += 1
+    header_row = row + 1
+    _header(sheet, header_row, 1, COMMITMENT_HEADERS)
+    row = header_row
+    for mapping in mappings.values():
+        card = commitments.scorecard(mapping, figures, code=code, definitions=definitions)
+        for promise in commitments.promises(mapping, card):
+            row += 1
+            rows = card[card["commitment_id"] == promise["id"]] if len(card) else card
+            shown = "; ".join(
+                f"{r.label}: {commitments.figure_text(r.metric, r.value, r.unit, r.denominator)}"
+                for r in rows.itertuples(index=False)
+            )
+            rag = promise["rag"]
+            _put(sheet, row, 1, mapping.title, alignment=WRAP)
+            _put(sheet, row, 2, promise["section"])
+            _put(sheet, row, 3, promise["promise"], alignment=WRAP)
+            _put(
+                sheet,
+                row,
+                4,
+                ", ".join(definitions[m].label for m in promise["metrics"]),
+                alignment=WRAP,
+            )
+            _put(sheet, row, 5, shown, alignment=WRAP)
+            cell = _put(sheet, row, 6, (rag or "no figure").capitalize())
+            if rag in RAG_FILLS:
+                cell.fill = RAG_FILLS[rag]
+            _put(sheet, row, 7, promise["why_not_measured"], alignment=WRAP)
+            _put(sheet, row, 8, promise["data_needed"], alignment=WRAP)
+            _put(sheet, row, 9, promise["text"], alignment=WRAP)
+    sheet.freeze_panes = sheet.cell(header_row + 1, 1)
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(COMMITMENT_HEADERS))}{row}"
+    _widths(sheet, {1: 20, 2: 8, 3: 40, 4: 40, 5: 48, 6: 13, 7: 40, 8: 40, 9: 60})
 
 
 AREA_HEADERS = (

@@ -20,7 +20,7 @@ from safeguarding.ingest import ingest_files
 AS_OF = dt.date(2026, 11, 28)
 C = disclosure.SUPPRESSED
 AREA_SHEETS = ("Referrals & concerns", "Training", "Policies")
-GOVERNOR_SHEETS = ["Cover", *AREA_SHEETS, "Trends", "Definitions"]
+GOVERNOR_SHEETS = ["Cover", *AREA_SHEETS, "Commitments", "Trends", "Definitions"]
 # The fixture's pupil, staff, concern and referral references.
 RECORD_REF = re.compile(r"\b(P[ABC]\d{3}|S[ABC]\d|R[ABC]\d|[AB]\d{1,2})\b")
 PLANTED = ('=HYPERLINK("http://x")', "+SUM(1)", "@cmd", "-2+3")
@@ -202,6 +202,33 @@ def test_the_trust_lead_pack_holds_every_figure_as_computed(small_db):
     assert cover["As of"].date() == AS_OF
     assert cover["Events counted from"].date() == dt.date(2025, 11, 29)
     assert "trust safeguarding lead" in cover["Prepared for"].lower()
+
+
+def commitment_rows(book: openpyxl.Workbook) -> list[dict]:
+    sheet = book["Commitments"]
+    rows = list(sheet.iter_rows(values_only=True))
+    at = next(i for i, row in enumerate(rows) if row[:3] == board_pack.COMMITMENT_HEADERS[:3])
+    header = rows[at]
+    return [dict(zip(header, row, strict=False)) for row in rows[at + 1 :] if row[0]]
+
+
+@pytest.mark.parametrize("role", ["trust_lead", "governor"])
+def test_the_commitments_sheet_lists_every_promise_measured_or_not(small_db, role):
+    from safeguarding import commitments
+
+    [mapping] = commitments.load_all().values()
+    listed = commitment_rows(pack(small_db, role))
+    assert [r["Promise"] for r in listed] == [c.promise for c in mapping.commitments]
+    unmeasured = [r for r in listed if r["RAG"] == "Not measured"]
+    assert len(unmeasured) == len(mapping.commitments) - len(mapping.measured)
+    assert all(r["Why not measured"] and r["Data that would measure it"] for r in unmeasured)
+    concerns = next(r for r in listed if r["Section"] == "§15" and "DSL" in r["Promise"])
+    assert "Concerns reviewed by the DSL on time" in concerns["Measured by"]
+    text = " ".join(str(v) for r in listed for v in r.values() if v)
+    if role == "governor":
+        # a figure resting on a handful of children is hidden here as on the area sheets
+        assert ": c" in text
+    assert not RECORD_REF.search(text)
 
 
 def test_numbers_stay_numbers(small_db):
