@@ -8,11 +8,70 @@ import datetime as dt
 
 import streamlit as st
 
-from safeguarding import commitments, metrics_definitions, standards
+from safeguarding import commitments, metrics_definitions, patterns, standards
+from safeguarding.contract import label as readable_code
 from safeguarding.ui import commitment_charts as cc
 from safeguarding.ui import components, data, headlines, session, tables
 from safeguarding.ui.charts import RAG_LABELS
+from safeguarding.window import Window
 
+PATTERN_METRICS = (
+    "pupils_repeated_concerns_no_referral",
+    "nfa_reconsidered_pct",
+    "immediate_danger_same_day_pct",
+)
+PATTERN_NOUNS = {
+    "pupils_repeated_concerns_no_referral": "pupils",
+    "nfa_reconsidered_pct": "new concerns after NFA",
+    "immediate_danger_same_day_pct": "immediate-danger concerns",
+}
+PUPIL = "Pupil (pseudonym)"
+PATTERN_LISTS = {
+    "repeated_concerns_no_referral_list": (
+        "Pupils with repeated concerns and no referral",
+        "Three or more concerns in one term, or CSE concerns in two terms, and no referral "
+        "since the first: for the DSL to look at the whole picture.",
+        {
+            "academy": "Academy",
+            "pupil_ref": PUPIL,
+            "concerns_in_window": st.column_config.NumberColumn("Concerns", format="%d"),
+            "most_concerns_in_a_term": st.column_config.NumberColumn("Most in a term", format="%d"),
+            "terms_with_cse": st.column_config.NumberColumn("Terms with CSE", format="%d"),
+            "latest_category": "Latest category",
+            "last_logged_at": st.column_config.DatetimeColumn("Latest", format="D MMM YYYY"),
+        },
+    ),
+    "nfa_new_concern_list": (
+        "New concerns after no further action",
+        "A referral children's social care closed with no further action, then a new concern "
+        "about the same pupil within 90 days: was re-referral considered?",
+        {
+            "academy": "Academy",
+            "pupil_ref": PUPIL,
+            "referral_id": "NFA referral",
+            "decided_on": st.column_config.DateColumn("Decided", format="D MMM YYYY"),
+            "new_concern_logged_at": st.column_config.DatetimeColumn(
+                "New concern", format="D MMM YYYY"
+            ),
+            "is_reconsidered": st.column_config.CheckboxColumn("Re-referral considered"),
+        },
+    ),
+    "immediate_danger_late_list": (
+        "Immediate danger not referred the same working day",
+        "A referral flagged the pupil in immediate danger, but no referral to children's social "
+        "care or the police was made on the working day the concern was logged.",
+        {
+            "academy": "Academy",
+            "pupil_ref": PUPIL,
+            "concern_id": "Concern",
+            "logged_at": st.column_config.DatetimeColumn("Logged", format="D MMM YYYY HH:mm"),
+            "respond_by_on": st.column_config.DateColumn("Refer by", format="D MMM YYYY"),
+            "first_urgent_referral_on": st.column_config.DateColumn(
+                "Referred to CSC or police", format="D MMM YYYY"
+            ),
+        },
+    ),
+}
 BADGE_COLOURS = {"green": "green", "amber": "orange", "red": "red", None: "gray"}
 
 ctx = session.context()
@@ -211,7 +270,60 @@ components.chart(
     key="commitments_academies",
 )
 
-# 4. The whole scorecard
+# 4. Patterns behind the counts (§8): who needs a second look, and categories rising
+st.subheader("Patterns behind the counts")
+components.help_popover(*PATTERN_METRICS)
+pattern_tiles = st.columns(len(PATTERN_METRICS))
+for tile, metric_id in zip(pattern_tiles, PATTERN_METRICS, strict=True):
+    headlines.show(tile, values, where, metric_id, noun=PATTERN_NOUNS[metric_id])
+detail = [code for code in codes if code in ctx.detail_codes]
+if not detail:
+    st.info(
+        "The pupils behind these figures, and the categories rising month by month, are shown "
+        "to the trust's safeguarding lead and the DSLs only; the figures above are yours."
+    )
+else:
+    for name, (title, caption, columns) in PATTERN_LISTS.items():
+        listed = data.drill_down(name, filters, detail)
+        st.markdown(f"**{title}** ({len(listed):,})")
+        if listed.empty:
+            st.caption(f"None in {filters.window_label}.")
+            continue
+        st.caption(caption)
+        listed = listed.assign(academy=listed["academy_code"].map(names))
+        tables.show(listed[list(columns)], columns, key=f"commitments_{name}")
+    months = data.query(
+        "dashboard/concern_category_months",
+        Window(
+            filters.as_of, patterns.window_start(filters.as_of), filters.as_of, filters.known_at
+        ),
+        academy_codes=detail,
+    )
+    rising = patterns.rising_categories(months, filters.as_of)
+    judged = patterns.judged_month(filters.as_of)
+    st.markdown(f"**Categories rising in {judged:%B %Y}** ({len(rising)})")
+    st.caption(
+        f"An academy's monthly count of a category above its own control limit (the mean of "
+        f"the {patterns.BASELINE_MONTHS} months before plus three standard deviations), and "
+        f"at least {patterns.MIN_RISING} concerns."
+    )
+    if not rising.empty:
+        tables.show(
+            rising.assign(
+                academy=rising["academy_code"].map(names),
+                category=rising["category"].map(readable_code),
+            )[["academy", "category", "concerns", "centre", "upper"]],
+            {
+                "academy": "Academy",
+                "category": "Category",
+                "concerns": st.column_config.NumberColumn("Concerns in the month", format="%d"),
+                "centre": st.column_config.NumberColumn("Usual month (mean)", format="%.1f"),
+                "upper": st.column_config.NumberColumn("Upper limit", format="%.1f"),
+            },
+            key="commitments_rising",
+        )
+
+# 5. The whole scorecard
 st.subheader("Every promise")
 table = cc.scorecard_table(card, mapping)
 st.dataframe(

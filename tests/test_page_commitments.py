@@ -23,6 +23,7 @@ SUBHEADERS = [
     "§17 Monitoring and Review",
     "Term by term",
     "Each academy against each promise",
+    "Patterns behind the counts",
     "Every promise",
 ]
 
@@ -203,3 +204,24 @@ def test_a_broken_mapping_file_is_reported_not_crashed(page, tmp_path, monkeypat
     assert not app.exception
     [error] = app.error
     assert "cse.toml" in error.value and "'no_such_metric' is not a metric" in error.value
+
+
+def test_patterns_show_pupils_to_the_trust_lead_and_counts_to_a_governor(demo_db, monkeypatch):
+    """The trust lead sees the pseudonymous lists behind the pattern figures, each as long as
+    its figure says; a governor sees the figures (small ones hidden) and no pupil at all."""
+    lead = open_as("trust_lead", "pages/commitments.py", demo_db, monkeypatch)
+    assert not lead.exception
+    frame = metric_frame(demo_db)
+    trust = frame[frame.academy_code == "TRUST"].set_index("metric")
+    repeated = int(trust.loc["pupils_repeated_concerns_no_referral", "value"])
+    shown = [m.value for m in lead.markdown]
+    assert f"**Pupils with repeated concerns and no referral** ({repeated:,})" in shown
+    tables = [d.value for d in lead.dataframe if "pupil_ref" in d.value.columns]
+    assert tables and all(len(t) > 0 for t in tables)
+
+    governor = open_as("governor", "pages/commitments.py", demo_db, monkeypatch)
+    assert not governor.exception
+    assert not [d for d in governor.dataframe if "pupil_ref" in d.value.columns]
+    assert any("shown to the trust's safeguarding lead" in i.value for i in governor.info)
+    labels = {m.label for m in governor.metric}
+    assert "Pupils with repeated concerns and no referral" in labels

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from safeguarding import metrics_definitions
 from safeguarding.codes import SUPPRESSED, TRUST
 from safeguarding.scope import Scope
 from safeguarding.ui import components
@@ -103,7 +104,9 @@ def show(
     row = figure(values, where.code, metric_id)
     column.metric(
         label or definition.label,
-        value_text(row, definition.unit),
+        metrics_definitions.NOT_COLLECTED
+        if row and definition.is_not_collected(row.get("denominator"))
+        else value_text(row, definition.unit),
         help=components.metric_help_text(metric_id),
         border=True,
     )
