@@ -65,7 +65,8 @@ def _row_label(row) -> str:
 def scorecard_figure(card: pd.DataFrame, who: str, as_of_text: str) -> go.Figure:
     """Horizontal bars: each percentage measure of a promise, coloured by RAG, with its target
     marked. Counts and hours are in the table below (a different scale)."""
-    rows = card[card["unit"] == "%"].iloc[::-1]
+    # A measure of two promises of one clause is one bar (its label is the same).
+    rows = card[card["unit"] == "%"].drop_duplicates(["clause", "metric"]).iloc[::-1]
     labels = [_wrap(_row_label(r), 48) for r in rows.itertuples(index=False)]
     values = [float(v) if is_number(v) else None for v in rows["value"]]
     colours = [RAG_COLOURS[r] for r in rows["rag"]]
