@@ -191,6 +191,83 @@ else:
         charts.agency_mix_figure(mix, f"Referrals by agency, {when}"), key="referrals_agency_mix"
     )
 
+# 3a. What the concerns are about --------------------------------------------------------------
+st.subheader("What the concerns are about")
+components.help_popover("concerns_logged", "referrals_made")
+by_category = data.query("dashboard/concerns_by_category", window, academy_codes=codes)
+if by_category.empty:
+    components.empty_state("concerns")
+elif headlines.hidden_everywhere(by_category["concerns"]):
+    headlines.hidden_note("concerns", when)
+else:
+    # The shares' denominator: the categories' sum, or with a category hidden the concerns
+    # logged figure this view already shows for the same academies (never a sum over c).
+    view_code = TRUST if len(codes) > 1 else codes[0]
+    concerns_total = charts.concerns_total(
+        by_category["concerns"], headlines.figure(values, view_code, "concerns_logged").get("value")
+    )
+    profile = st.radio(
+        "Concerns by",
+        ["category", "marker", "year_group"],
+        format_func={
+            "category": "Category",
+            "marker": "Vulnerability marker",
+            "year_group": "Year group",
+        }.get,
+        horizontal=True,
+        key="referrals_concerns_profile",
+    )
+    st.caption(
+        f"{charts.count_text(concerns_total)} concerns logged in {when} by {in_view}. Referred: "
+        f"concerns with a referral (linked by the concern's ID) made by the end of {as_of_text}, "
+        "whenever the referral was made; referred rate: referred / concerns in the row."
+    )
+    if profile == "category":
+        components.chart(
+            charts.concerns_by_category_figure(by_category, f"Concerns by category, {when}"),
+            key="referrals_concerns_by_category",
+        )
+        st.dataframe(
+            charts.category_table(by_category, concerns_total, data.percentage),
+            hide_index=True,
+            key="referrals_concerns_category_table",
+        )
+    elif profile == "marker":
+        markers = data.query("dashboard/concerns_by_marker", window, academy_codes=codes)
+        if headlines.hidden_everywhere(markers[["concerns", "unknown"]].stack()):
+            headlines.hidden_note("concerns with a vulnerability marker", when)
+        else:
+            st.dataframe(
+                charts.marker_table(markers, concerns_total, data.percentage),
+                hide_index=True,
+                key="referrals_concerns_marker_table",
+            )
+            st.caption(
+                "The pupil's markers as recorded on the concern. A concern can carry several "
+                "markers, so the rows do not add up to all concerns. Marker blank: the export "
+                "left it empty, which is not known, not no."
+            )
+    else:
+        year_groups = data.query("dashboard/concerns_by_year_group", window, academy_codes=codes)
+        if headlines.hidden_everywhere(year_groups["concerns"]):
+            headlines.hidden_note("concerns by year group", when)
+        else:
+            components.chart(
+                charts.concerns_by_year_group_figure(
+                    year_groups, f"Concerns by year group of the pupil, {when}"
+                ),
+                key="referrals_concerns_by_year_group",
+            )
+            st.dataframe(
+                charts.year_group_table(year_groups, concerns_total, data.percentage),
+                hide_index=True,
+                key="referrals_concerns_year_group_table",
+            )
+            st.caption(
+                "Year group as recorded on the concern (reception is 0, nursery −1). Not "
+                "recorded: left blank in the export."
+            )
+
 # 4. Decisions and escalations -----------------------------------------------------------------
 st.subheader("Decisions and escalations")
 components.help_popover("referrals_made")

@@ -20,6 +20,9 @@ import pandas as pd
 from safeguarding import disclosure, metrics, periods
 from safeguarding.codes import TRUST
 
+# The key of a table row inside count_table: not a name a query column could have.
+ROW_KEY = "__row__"
+
 
 class WholePeriodsOnly(PermissionError):
     """A suppressed view asked for events over a window that is not a complete term or year."""
@@ -110,19 +113,19 @@ def count_table(
     columns = [c for c in cells[0].columns if c not in ("academy_code", "period", "unpublished")]
     parts = pd.concat(cells, ignore_index=True)
     category_columns = [c for c in columns if c not in count_columns]
-    parts["category"] = (
+    parts[ROW_KEY] = (
         [" | ".join(map(str, row)) for row in parts[category_columns].itertuples(index=False)]
         if category_columns
         else "all"
     )
-    labels = parts.drop_duplicates("category").set_index("category")[category_columns]
+    labels = parts.drop_duplicates(ROW_KEY).set_index(ROW_KEY)[category_columns]
     whole = _with_totals(parts, count_columns, family, family.year.label in computable)
-    categories = tuple(sorted(set(parts["category"])))
+    categories = tuple(sorted(set(parts[ROW_KEY])))
     safe = disclosure.suppress_cube(
         whole,
         count_columns,
         [
-            disclosure.Axis("category", categories, "__all__"),
+            disclosure.Axis(ROW_KEY, categories, "__all__"),
             disclosure.Axis("academy_code", tuple(sorted(academies)), TRUST),
             _period_axis(family),
         ],
@@ -131,18 +134,16 @@ def count_table(
     )
     wanted = family.find(params["date_from"], params["date_to"]).label
     shown = safe[
-        (safe["period"] == wanted)
-        & (safe["academy_code"] == view)
-        & (safe["category"] != "__all__")
+        (safe["period"] == wanted) & (safe["academy_code"] == view) & (safe[ROW_KEY] != "__all__")
     ]
-    shown = shown.join(labels, on="category")
+    shown = shown.join(labels, on=ROW_KEY)
     return shown[columns].reset_index(drop=True)
 
 
 def _with_totals(parts, count_columns, family, year_has_ended: bool) -> pd.DataFrame:
     """The cells, with the sums a page may show or a reader may make: over the academies
     (TRUST), once it has ended over the year, and over the view's own rows (all referrals)."""
-    keys = ["academy_code", "period", "category"]
+    keys = ["academy_code", "period", ROW_KEY]
     counts = list(count_columns)
 
     def summed(frame: pd.DataFrame, over: str, label: str) -> pd.DataFrame:
@@ -153,6 +154,6 @@ def _with_totals(parts, count_columns, family, year_has_ended: bool) -> pd.DataF
     cells = pd.concat([cells, summed(cells, "academy_code", TRUST)], ignore_index=True)
     if year_has_ended:
         cells = pd.concat([cells, summed(cells, "period", family.year.label)], ignore_index=True)
-    cells = pd.concat([cells, summed(cells, "category", "__all__")], ignore_index=True)
+    cells = pd.concat([cells, summed(cells, ROW_KEY, "__all__")], ignore_index=True)
     unpublished = {p.label: not p.published for p in family.periods}
     return cells.assign(unpublished=cells["period"].map(unpublished))

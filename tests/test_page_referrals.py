@@ -20,6 +20,7 @@ SECTIONS = [
     "How long feedback from children's social care takes",
     "Feedback within 1 working day, by academy and by month",
     "Who the academies referred to",
+    "What the concerns are about",
     "Decisions and escalations",
     "Referrals waiting for feedback past the deadline",
     "Referrals to the LADO (allegations about adults)",

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from safeguarding import contract
 from safeguarding.codes import SUPPRESSED, TRUST
 from safeguarding.ui import charts, components
 from safeguarding.ui.charts import PALETTE, RAG_COLOURS, RAG_LABELS, TRUST_COLOUR, styled
@@ -557,3 +558,194 @@ def decision_shares(
             )
         )
     return result
+
+
+# --- what the concerns are about (queries/dashboard/concerns_by_*.sql) -------------------------
+#
+# Counts come from the queries, suppressed in governor views; every percentage is made here from
+# the counts shown, and is c whenever its numerator or denominator is hidden.
+
+MARKER_LABELS = {
+    "looked_after": "Looked after",
+    "send": "SEND",
+    "child_protection_plan": "Child protection plan",
+    "missing_episode": "Missing episode",
+}
+NOT_RECORDED = "Not recorded"
+
+
+def year_group_label(year_group: Any) -> str:
+    """-1 Nursery, 0 Reception, n Year n; a missing year group is "Not recorded"."""
+    value = number(year_group)
+    if value is None:
+        return NOT_RECORDED
+    return {-1: "Nursery", 0: "Reception"}.get(int(value), f"Year {int(value)}")
+
+
+def concerns_total(counts: pd.Series, shown_elsewhere: Any = None) -> Any:
+    """All the concerns a table's rows add up to: their sum when every row is shown, else the
+    concerns_logged figure the viewer already sees for the same academies and window
+    (`shown_elsewhere`, possibly c; None: not known, so c). A sum over hidden rows is never
+    made: it would give them away."""
+    if not counts.map(is_hidden).any():
+        return int(sum(number(v) or 0 for v in counts))
+    if shown_elsewhere is None or is_hidden(shown_elsewhere) or number(shown_elsewhere) is None:
+        return SUPPRESSED
+    return int(number(shown_elsewhere))
+
+
+def rate_text(numerator: Any, denominator: Any, percent: Callable[[Any, Any], float | None]) -> str:
+    """numerator / denominator as a percentage to 1 dp (`percent`, the dashboard's rounding
+    rule): c when either is hidden, – when the denominator is 0."""
+    if is_hidden(numerator) or is_hidden(denominator):
+        return SUPPRESSED
+    if not number(denominator):
+        return components.format_value(None, "%")
+    return components.format_value(
+        percent(int(number(numerator) or 0), int(number(denominator))), "%"
+    )
+
+
+def _ordered_by_count(frame: pd.DataFrame, column: str, key: str) -> pd.DataFrame:
+    """Largest first; hidden counts (unknown size) after the shown ones, then by key."""
+    figure = frame[column].map(lambda v: -1.0 if is_hidden(v) else number(v) or 0.0)
+    ordered = frame.assign(_figure=figure).sort_values(["_figure", key], ascending=[False, True])
+    return ordered.drop(columns="_figure").reset_index(drop=True)
+
+
+def category_table(
+    categories: pd.DataFrame, total: Any, percent: Callable[[Any, Any], float | None]
+) -> pd.DataFrame:
+    """The by-category table: category label, concerns, share of all concerns, referred and
+    referred rate, largest first, as text (c where hidden)."""
+    rows = _ordered_by_count(categories, "concerns", "concern_category")
+    return pd.DataFrame(
+        {
+            "Category": [contract.label(c) or NOT_RECORDED for c in rows["concern_category"]],
+            "Concerns": [count_text(v) for v in rows["concerns"]],
+            "Share of all concerns": [rate_text(v, total, percent) for v in rows["concerns"]],
+            "Referred": [count_text(v) for v in rows["referred"]],
+            "Referred rate": [
+                rate_text(r, c, percent)
+                for r, c in zip(rows["referred"], rows["concerns"], strict=True)
+            ],
+        }
+    )
+
+
+def marker_table(
+    markers: pd.DataFrame, total: Any, percent: Callable[[Any, Any], float | None]
+) -> pd.DataFrame:
+    """The by-marker table, one row per marker in MARKER_LABELS order: concerns with the
+    marker, their share of all concerns, referred, referred rate, and concerns whose marker
+    is blank (unknown, not no), as text (c where hidden)."""
+    by_marker = markers.set_index("marker")
+    rows = []
+    for marker, label in MARKER_LABELS.items():
+        if marker not in by_marker.index:
+            continue
+        row = by_marker.loc[marker]
+        rows.append(
+            {
+                "Marker": label,
+                "Concerns with the marker": count_text(row["concerns"]),
+                "Share of all concerns": rate_text(row["concerns"], total, percent),
+                "Referred": count_text(row["referred"]),
+                "Referred rate": rate_text(row["referred"], row["concerns"], percent),
+                "Marker blank (unknown)": count_text(row["unknown"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def year_groups_in_order(year_groups: pd.DataFrame) -> pd.DataFrame:
+    """The year-group rows from nursery up, "Not recorded" last, with a `label` column."""
+    rank = year_groups["year_group"].map(lambda v: number(v) if number(v) is not None else 99)
+    ordered = year_groups.assign(_rank=rank).sort_values("_rank").drop(columns="_rank")
+    return ordered.assign(label=ordered["year_group"].map(year_group_label)).reset_index(drop=True)
+
+
+def year_group_table(
+    year_groups: pd.DataFrame, total: Any, percent: Callable[[Any, Any], float | None]
+) -> pd.DataFrame:
+    """The by-year-group table: year group, concerns and share of all concerns, as text."""
+    rows = year_groups_in_order(year_groups)
+    return pd.DataFrame(
+        {
+            "Year group": rows["label"],
+            "Concerns": [count_text(v) for v in rows["concerns"]],
+            "Share of all concerns": [rate_text(v, total, percent) for v in rows["concerns"]],
+        }
+    )
+
+
+def _counts_bar(labels: list[str], counts: list[Any], horizontal: bool) -> go.Figure:
+    """Bars of counts with their figure as text; a hidden count gets no bar, only "c"."""
+    figures = [number(v) or 0 for v in counts]
+    texts = [count_text(v) for v in counts]
+    bar = {"y": labels, "x": figures} if horizontal else {"x": labels, "y": figures}
+    figure = go.Figure(
+        go.Bar(
+            **bar,
+            orientation="h" if horizontal else "v",
+            marker_color=PALETTE[0],
+            text=[t if not is_hidden(v) else "" for t, v in zip(texts, counts, strict=True)],
+            textposition="auto",
+            hovertext=[f"{a}: {t} concerns" for a, t in zip(labels, texts, strict=True)],
+            hoverinfo="text",
+            name="Concerns",
+            showlegend=False,
+        )
+    )
+    hidden = [a for a, v in zip(labels, counts, strict=True) if is_hidden(v)]
+    if hidden:
+        zeros = [0] * len(hidden)
+        place = {"y": hidden, "x": zeros} if horizontal else {"x": hidden, "y": zeros}
+        figure.add_scatter(
+            **place,
+            mode="text",
+            text=[f"  {HIDDEN_TEXT}" if horizontal else SUPPRESSED] * len(hidden),
+            textposition="middle right" if horizontal else "top center",
+            textfont={"color": HIDDEN_COLOUR},
+            showlegend=False,
+            hoverinfo="skip",
+            name="hidden",
+        )
+    return figure
+
+
+@charts.cached_figure
+def concerns_by_category_figure(categories: pd.DataFrame, title: str) -> go.Figure:
+    """Concerns per category across the academies in view, largest at the top."""
+    rows = _ordered_by_count(categories, "concerns", "concern_category")
+    labels = [contract.label(c) or NOT_RECORDED for c in rows["concern_category"]]
+    figure = _counts_bar(labels, rows["concerns"].tolist(), horizontal=True)
+    figure.update_yaxes(type="category", categoryorder="array", categoryarray=labels)
+    figure.update_yaxes(autorange="reversed")
+    top = max([1.0, *(number(v) or 0 for v in rows["concerns"])])
+    figure.update_xaxes(range=[0, top * 1.15], dtick=1 if top < 8 else None)
+    return styled(
+        figure,
+        title,
+        x_title="Concerns logged (count)",
+        counts_on_x=True,
+        height=max(300, 100 + 36 * len(labels)),
+    )
+
+
+@charts.cached_figure
+def concerns_by_year_group_figure(year_groups: pd.DataFrame, title: str) -> go.Figure:
+    """Concerns per year group, nursery to year 14, then those with no year group."""
+    rows = year_groups_in_order(year_groups)
+    labels = rows["label"].tolist()
+    figure = _counts_bar(labels, rows["concerns"].tolist(), horizontal=False)
+    figure.update_xaxes(type="category", categoryorder="array", categoryarray=labels)
+    top = max([1.0, *(number(v) or 0 for v in rows["concerns"])])
+    figure.update_yaxes(range=[0, top * 1.15], dtick=1 if top < 8 else None)
+    return styled(
+        figure,
+        title,
+        x_title="Year group of the pupil",
+        y_title="Concerns logged (count)",
+        counts_on_y=True,
+    )
