@@ -287,7 +287,7 @@ else:
         listed = data.drill_down(name, filters, detail)
         st.markdown(f"**{title}** ({len(listed):,})")
         if listed.empty:
-            st.caption(f"None in {filters.window_label}.")
+            st.caption(f"Nothing to list for {filters.window_label}.")
             continue
         st.caption(caption)
         listed = listed.assign(academy=listed["academy_code"].map(names))

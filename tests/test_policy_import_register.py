@@ -280,10 +280,17 @@ def test_a_trust_documents_links_are_checked_for_every_academy(trust, db):
     """The CSE policy refers to five policies. OAK has Online Safety (overdue since 31 Jan
     2026) and child protection; ELM has child protection (by type) only; nobody has AUP, RSE
     or Remote Online Learning: one trust-level flag each. The sample's own dates (March 2026
-    to March 2027, 12 months at month precision) and owner raise nothing."""
+    to March 2027, 12 months at month precision) and owner raise nothing. It names the Local
+    Safeguarding Children Board and plain GDPR, both replaced: flagged as obsolete."""
     trust("policies.csv", REGISTER)
     import_files(db, "st-barts-cse-policy.txt")
     document_flags = [f for f in flags_of(db) if f[1] == "Child Sexual Exploitation (CSE) Policy"]
+    obsolete = [f for f in document_flags if f[2] == "obsolete_reference"]
+    assert [f[3].split(" (")[0] for f in obsolete] == [
+        "Names the GDPR",
+        "Names the Local Safeguarding Children Board",
+    ]
+    document_flags = [f for f in document_flags if f[2] != "obsolete_reference"]
     assert document_flags == [
         (
             "ELM",

@@ -4,6 +4,9 @@
 --                          guidance older than the one in force ($guidance_titles/_years); a
 --                          register row without a document: kcsie_edition_referenced is older
 --                          than $kcsie_edition
+--   obsolete_reference     its document names a body, law or guidance since replaced
+--                          ($obsolete_titles, with what replaced each: $obsolete_current;
+--                          from safeguarding/policy_import/references.py OBSOLETE)
 --   linked_policy_missing  its document refers to another policy that is in neither the
 --                          academy's register nor the trust's (a trust-wide document: checked
 --                          for every academy in scope)
@@ -18,7 +21,7 @@
 -- or "school" prefix), or the same known policy type.
 -- Columns: academy_code, policy_title, flag, flag_label, detail, file_name.
 -- Parameters: $windows (one), $as_of, $academy_codes, $standards, $kcsie_edition,
--- $guidance_titles, $guidance_years.
+-- $guidance_titles, $guidance_years, $obsolete_titles, $obsolete_current.
 with scoped_academies as (
     select academy_code
     from academies
@@ -164,6 +167,26 @@ guidance_flags as (
       and kcsie_edition_referenced < $kcsie_edition::integer
 ),
 
+replaced as (
+    select
+        unnest($obsolete_titles::varchar[]) as title,
+        unnest($obsolete_current::varchar[]) as current_name
+),
+
+obsolete_flags as (
+    select
+        dated.academy_code,
+        dated.policy_title,
+        'obsolete_reference' as flag,
+        'Names the ' || guidance.title || ' ("' || guidance.cited_as || '"): replaced by '
+            || replaced.current_name as detail,
+        dated.file_name
+    from dated
+    inner join policy_guidance as guidance using (document_id)
+    inner join replaced on replaced.title = guidance.title
+    where guidance.kind = 'obsolete'
+),
+
 links as (
     select
         dated.academy_code as document_academy,
@@ -294,6 +317,8 @@ link_flags as (
 flags as (
     select * from guidance_flags
     union all
+    select * from obsolete_flags
+    union all
     select * from link_flags
     union all
     select * from date_flags
@@ -308,6 +333,7 @@ final as (
         flag,
         case flag
             when 'guidance_out_of_date' then 'Guidance out of date'
+            when 'obsolete_reference' then 'Obsolete reference'
             when 'linked_policy_missing' then 'Linked policy missing'
             when 'linked_policy_overdue' then 'Linked policy overdue'
             when 'review_before_issue' then 'Next review before issue'

@@ -32,6 +32,7 @@ from safeguarding.policy_import.references import (
     find_guidance,
     find_legislation,
     find_linked_policies,
+    find_obsolete,
     related_list_items,
     smart_title,
 )
@@ -109,6 +110,7 @@ class PolicyExtract:
     linked_policies: list[str] = field(default_factory=list)
     guidance: list[Citation] = field(default_factory=list)
     legislation: list[Citation] = field(default_factory=list)
+    obsolete: list[Citation] = field(default_factory=list)  # replaced bodies, law, guidance
     notes: list[str] = field(default_factory=list)
 
     def value(self, name: str):
@@ -185,6 +187,7 @@ def extract(document: PolicyText) -> PolicyExtract:
     texts = [text for text, _ in all_paragraphs]
     result.guidance = find_guidance(texts)
     result.legislation = find_legislation(texts)
+    result.obsolete = find_obsolete(texts)
     list_items = related_list_items([line.text.replace("\t", " ") for line in lines])
     result.linked_policies = find_linked_policies(texts, list_items, title)
     result.notes.extend(collector.notes)

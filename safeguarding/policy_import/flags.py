@@ -1,5 +1,6 @@
-"""Flags on policies: out-of-date guidance, missing or overdue linked policies, review dates
-that do not fit the issue date and review cycle, and policies without an owner.
+"""Flags on policies: out-of-date guidance, replaced bodies, law and guidance named, missing
+or overdue linked policies, review dates that do not fit the issue date and review cycle, and
+policies without an owner.
 
 The rules are in `queries/dashboard/policy_flags.sql`; this module binds its parameters. Pages
 read the flags through `safeguarding.ui.data.query("dashboard/policy_flags", ...,
@@ -17,6 +18,7 @@ import pandas as pd
 
 from safeguarding import metrics
 from safeguarding import standards as standards_module
+from safeguarding.policy_import.references import OBSOLETE
 from safeguarding.standards import Standards
 from safeguarding.window import Window
 
@@ -32,6 +34,8 @@ def flag_parameters(rules: Standards | None = None) -> dict[str, Any]:
         "kcsie_edition": rules.kcsie_edition,
         "guidance_titles": titles,
         "guidance_years": [rules.guidance_editions[title] for title in titles],
+        "obsolete_titles": [o.title for o in OBSOLETE],
+        "obsolete_current": [o.current for o in OBSOLETE],
     }
 
 

@@ -245,7 +245,7 @@ def _store(con, upload: PolicyFile, result: ImportResult, who: str, now: dt.date
                     "linked_type": policy_type_for(title),
                 },
             )
-        for citation in [*found.guidance, *found.legislation]:
+        for citation in [*found.guidance, *found.legislation, *found.obsolete]:
             con.execute(
                 sql.load("policy_import/insert_guidance"),
                 {

@@ -321,6 +321,72 @@ def find_legislation(paragraphs: list[str]) -> list[Citation]:
     return list(found.values())
 
 
+# --- obsolete references ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Obsolete:
+    """A body, law or guidance a document names that has been replaced, and what replaced it."""
+
+    title: str  # as the flag names it
+    pattern: re.Pattern[str]
+    current: str  # the current name, for the flag's message
+    unless: re.Pattern[str] | None = None  # the document also names the current one: not stale
+
+
+OBSOLETE = (
+    Obsolete(
+        "Local Safeguarding Children Board",
+        re.compile(r"\bLocal\s+Safeguarding\s+Children(?:'s)?\s+Boards?\b|\bLSCBs?\b"),
+        "the local safeguarding partners (Children and Social Work Act 2017; in place since "
+        "September 2019)",
+    ),
+    Obsolete(
+        "GDPR",
+        re.compile(r"(?<!UK\s)(?<!UK-)\bGDPR\b|\bGeneral\s+Data\s+Protection\s+Regulation\b"),
+        "the UK GDPR and the Data Protection Act 2018",
+        unless=re.compile(r"\bUK[\s-]+GDPR\b|\bUK\s+General\s+Data\s+Protection\b"),
+    ),
+    Obsolete(
+        "Data Protection Act 1998",
+        re.compile(r"\bData\s+Protection\s+Act\s+1998\b"),
+        "the Data Protection Act 2018 and the UK GDPR",
+    ),
+    Obsolete(
+        "Sexting in schools and colleges",
+        re.compile(
+            r"\bSexting\s+in\s+schools(?:\s+and\s+colleges)?\b|\bsexting\s+guidance\b"
+            r"|\bUKCCIS\b[^.]{0,60}\bsexting\b",
+            re.IGNORECASE,
+        ),
+        "Sharing nudes and semi-nudes: advice for education settings (UKCIS 2020, updated 2024)",
+    ),
+)
+
+
+def find_obsolete(paragraphs: list[str]) -> list[Citation]:
+    """The replaced bodies, law and guidance a document names, one entry each, with the first
+    mention as written."""
+    text = "\n".join(paragraphs)
+    found = []
+    for obsolete in OBSOLETE:
+        if obsolete.unless is not None and obsolete.unless.search(text):
+            continue
+        for paragraph in paragraphs:
+            match = obsolete.pattern.search(paragraph)
+            if match:
+                start = max(0, match.start() - 60)
+                found.append(
+                    Citation(
+                        obsolete.title,
+                        "obsolete",
+                        cited_as=paragraph[start : match.end() + 60].strip(),
+                    )
+                )
+                break
+    return found
+
+
 # --- other policies --------------------------------------------------------------------------
 
 _CAP = r"(?!Polic(?:y|ies)\b)\(?[A-Z][A-Za-z'’\-]*\)?"  # a capitalised word, perhaps "(CSE)"

@@ -9,6 +9,7 @@ from safeguarding.codes import TRUST
 from safeguarding.policy_import.dates import DateSpan
 from safeguarding.policy_import.extract import FIELD_NAMES, Found, PolicyExtract
 from safeguarding.policy_import.importer import ImportResult
+from safeguarding.policy_import.references import OBSOLETE
 
 _DATE_FORMAT = "%-d %b %Y"
 # The single-value fields in the order people read them (the JSON adds the author).
@@ -133,6 +134,8 @@ def format_result(result: ImportResult) -> str:
             "  legislation cited            "
             + "; ".join(c.title for c in result.extract.legislation)
         )
+    for citation in result.extract.obsolete:
+        lines.append(f"  obsolete reference           {obsolete_message(citation.title)}")
     for note in result.extract.notes:
         lines.append(f"  note: {note}")
     for warning in result.warnings:
@@ -213,8 +216,18 @@ def as_json(result: ImportResult) -> dict[str, Any]:
                 for c in found.guidance
             ],
             "legislation": [{"title": c.title, "year": c.edition_year} for c in found.legislation],
+            "obsolete": [
+                {"title": c.title, "message": obsolete_message(c.title), "cited_as": c.cited_as}
+                for c in found.obsolete
+            ],
             "not_found": found.not_found,
             "notes": found.notes,
         }
     )
     return record
+
+
+def obsolete_message(title: str) -> str:
+    """'Local Safeguarding Children Board: replaced by the local safeguarding partners ...'"""
+    current = next(o.current for o in OBSOLETE if o.title == title)
+    return f"{title}: replaced by {current}"
