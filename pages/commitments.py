@@ -197,9 +197,7 @@ for clause, heading, items in mapping.clauses():
             tiles = st.columns(max(2, len(rows)))
             for tile, row in zip(tiles, rows.itertuples(index=False), strict=False):
                 with tile:
-                    shown = commitments.figure_text(
-                        row.metric, row.value, row.unit, row.denominator
-                    )
+                    shown = row.shown
                     st.metric(
                         row.label,
                         shown,

@@ -684,10 +684,7 @@ def _commitments_sheet(
         for promise in commitments.promises(mapping, card):
             row += 1
             rows = card[card["commitment_id"] == promise["id"]] if len(card) else card
-            shown = "; ".join(
-                f"{r.label}: {commitments.figure_text(r.metric, r.value, r.unit, r.denominator)}"
-                for r in rows.itertuples(index=False)
-            )
+            shown = "; ".join(f"{r.label}: {r.shown}" for r in rows.itertuples(index=False))
             rag = promise["rag"]
             _put(sheet, row, 1, mapping.title, alignment=WRAP)
             _put(sheet, row, 2, promise["section"])

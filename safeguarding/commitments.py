@@ -278,13 +278,14 @@ def format_figure(value: Any, unit: str) -> str:
     return f"{int(value):,}"
 
 
-def figure_text(metric_id: str, value: Any, unit: str, denominator: Any = 0) -> str:
+def figure_text(
+    definition: metrics_definitions.MetricDefinition, value: Any, denominator: Any = 0
+) -> str:
     """format_figure, except that a figure resting on a column the academy does not send says
     "not collected" (never "–" or 0 %)."""
-    definition = metrics_definitions.load()[metric_id]
     if not isinstance(value, str) and definition.is_not_collected(denominator):
         return metrics_definitions.NOT_COLLECTED
-    return format_figure(value, unit)
+    return format_figure(value, definition.unit)
 
 
 @dataclass(frozen=True)
@@ -399,6 +400,7 @@ def scorecard(
                     "label": definition.label,
                     "unit": definition.unit,
                     "value": value if isinstance(value, str) or is_number(value) else None,
+                    "shown": figure_text(definition, value, denominator),
                     "numerator": numerator,
                     "denominator": denominator,
                     "target": target_text(definition),

@@ -5,6 +5,7 @@ reported with the file and the entry, and value, target, RAG and trend are the m
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -368,3 +369,31 @@ def test_a_kcsie_edition_not_yet_in_force_is_not_applicable_term_by_term():
 def test_the_annual_review_promise_against_the_register(statuses, cycles, rag):
     rows = pd.DataFrame({"status": statuses, "review_cycle_months": cycles})
     assert commitments.review_rag(rows)[0] == rag
+
+
+def test_the_commitments_command_lists_every_promise_as_json(tmp_path, capsys):
+    """`commitments --format json` (issue 18): every promise, at least 25, at least 80 %
+    measured by metrics that `metrics` prints; the unmeasured ones say why; a figure needing a
+    column nobody sends is "not collected", never 0."""
+    from safeguarding import cli
+
+    db = build(
+        tmp_path,
+        concerns=[{"logged_at": "2026-11-02 10:00", "dsl_reviewed_at": "2026-11-02 12:00"}],
+    )
+    assert (
+        cli.main(["commitments", "--db", str(db), "--as-of", "2026-11-27", "--format", "json"]) == 0
+    )
+    listed = json.loads(capsys.readouterr().out)
+    assert len(listed) >= 25
+    measured = [p for p in listed if p["metrics"]]
+    assert len(measured) / len(listed) >= 0.8
+    ids = set(metrics_definitions.METRIC_IDS)
+    assert all(set(p["metrics"]) <= ids for p in measured)
+    for promise in listed:
+        assert {"section", "promise", "metrics", "rag", "why_not_measured"} <= set(promise)
+        if not promise["metrics"]:
+            assert promise["rag"] == "not measured" and promise["why_not_measured"]
+    by_id = {p["id"]: p for p in listed}
+    assert by_id["concerns-to-dsl"]["figures"]["dsl_review_on_time_pct"] == 100.0
+    assert by_id["pupil-informed"]["rag"] == "not collected"

@@ -72,9 +72,7 @@ def test_tiles_and_table_are_the_metrics_query(page, demo_db, cse):
     tiles = {m.label: m.value for m in app.metric}
     for metric_id in cse.metric_ids:
         definition = definitions[metric_id]
-        shown = commitments.figure_text(
-            metric_id, expected[metric_id], definition.unit, denominators[metric_id]
-        )
+        shown = commitments.figure_text(definition, expected[metric_id], denominators[metric_id])
         assert tiles[definition.label] == shown, metric_id
     table = scorecard_table(app)
     unmeasured = [c for c in cse.commitments if not c.is_measured]

@@ -211,9 +211,7 @@ def academy_grid(
             value = None if row is None else row.value
             rag = definition.rag(float(value)) if is_number(value) else None
             z_row.append(_RAG_RANK[rag] if rag else math.nan)
-            shown = figure_text(
-                metric_id, value, definition.unit, None if row is None else row.denominator
-            )
+            shown = figure_text(definition, value, None if row is None else row.denominator)
             text_row.append(f"{shown} {RAG_MARKS[rag]}" if rag else shown)
             hover_row.append(f"{names.get(code, who)}: {shown} ({RAG_LABELS[rag].lower()})")
         z.append(z_row)
@@ -262,12 +260,7 @@ def scorecard_table(card: pd.DataFrame, mapping: PolicyCommitments | None = None
         {
             "Clause": [f"§{c}" for c in card["clause"]],
             "Measure": card["label"].to_numpy(),
-            "Now": [
-                figure_text(m, v, u, d)
-                for m, v, u, d in zip(
-                    card["metric"], card["value"], card["unit"], card["denominator"], strict=True
-                )
-            ],
+            "Now": card["shown"].to_numpy(),
             "Target": card["target"].to_numpy(),
             "RAG": [RAG_LABELS[r] for r in card["rag"]],
             "Trend": [TREND_MARKS.get(t, t) for t in card["trend"]],
