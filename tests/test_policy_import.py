@@ -214,8 +214,11 @@ def test_pdf_dates_only_in_sentences():
     assert found.value("review_cycle") == 24
     # "the Autumn term 2027" runs 1 Sep to 31 Dec 2027 (the dashboard's default terms)
     assert span(found, "next_review") == (D(2027, 9, 1), D(2027, 12, 31), "term")
-    assert found.value("owner") is None
-    assert found.not_found == ["owner", "category", "last_reviewed", "version", "amendments"]
+    # no owner named: the body that approved it answers for it, and a note says so
+    assert found.value("owner") == "Board of Trustees"
+    assert found.found["owner"].how == "approver"
+    assert any(note.startswith("owner: the document names none") for note in found.notes)
+    assert found.not_found == ["category", "last_reviewed", "version", "amendments"]
     assert guidance(found)["Relationships, sex and health education"] == (2019, None)
 
 

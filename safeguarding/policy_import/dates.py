@@ -47,7 +47,8 @@ MONTHS = {
     "december": 12,
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+# "31st", and "31 st" as PDF text extraction splits a superscript ordinal off its number
+_DAY = r"(?P<day>[0-3]?\d)(?:\s?(?:st|nd|rd|th)\b)?"
 _YEAR4 = r"(?P<year>(?:19|20)\d{2})"
 _WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
 
@@ -77,11 +78,13 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "term",
         re.compile(
             r"\b(?P<term>autumn|spring|summer)(?:\s+term)?(?:\s*[12])?(?:\s+term)?,?\s+"
-            r"(?P<year>(?:19|20)\d{2})(?:\s*[/\-–]\s*(?P<second>(?:20)?\d{2}))?\b",
+            r"(?P<year>(?:19|20)\d{2}|\d{2}(?=\s*[/\-–]\s*\d{2}\b))"
+            r"(?:\s*[/\-–]\s*(?P<second>(?:20)?\d{2}))?\b",
             re.IGNORECASE,
         ),
     ),
-    ("month", re.compile(rf"\b{_MONTH}[\s,/\-]+{_YEAR4}\b", re.IGNORECASE)),
+    # the year may be glued to the next word by text extraction: "March 2018noted by TMB"
+    ("month", re.compile(rf"\b{_MONTH}[\s,/\-]+{_YEAR4}(?![\d/.\-]?\d)", re.IGNORECASE)),
     (
         "month_short_year",
         re.compile(rf"\b{_MONTH}[\-'’]\s?(?P<year>\d{{2}})\b(?![/.\-]\d)", re.IGNORECASE),
@@ -155,7 +158,9 @@ def _span(kind: str, match: re.Match[str]) -> DateSpan | None:
                 match.start(),
             )
         if kind == "term":
-            start, end = _term_span(groups["term"], int(groups["year"]), groups.get("second"))
+            start, end = _term_span(
+                groups["term"], _full_year(groups["year"]), groups.get("second")
+            )
             return DateSpan(start, end, "term", text, match.start())
         if kind == "academic_year":
             first = int(groups["year"])

@@ -20,11 +20,12 @@ needs as its key: without one in the document, the file name is used and the rep
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 
-from safeguarding.policy_import import labels
+from safeguarding.policy_import import flat, labels
 from safeguarding.policy_import.dates import DateSpan, find_dates, is_only_a_date, parse_value
 from safeguarding.policy_import.reading import Line, PolicyText, plain
 from safeguarding.policy_import.references import (
@@ -122,6 +123,11 @@ class PolicyExtract:
         return self.value("title")
 
     @property
+    def version_date(self):
+        """The date of the version in force: issued or approved, else last reviewed."""
+        return self.value("issued") or self.value("last_reviewed")
+
+    @property
     def title_from_document(self) -> bool:
         found = self.found.get("title")
         return found is not None and found.how != "file name"
@@ -176,6 +182,8 @@ def extract(document: PolicyText) -> PolicyExtract:
     result.amendments = amendment_rows
     ambiguous_orders: set[int] = set()
     _labelled_values(document, lines, consumed, collector, ambiguous_orders)
+    _flattened_values(document, lines, consumed, collector, ambiguous_orders)
+    _review_history(document, lines, consumed, collector)
     body_paragraphs, all_paragraphs = _paragraphs(document, lines, consumed)
     _sentences(body_paragraphs, collector)
     _cover_date(document, lines, consumed, collector)
@@ -183,6 +191,7 @@ def extract(document: PolicyText) -> PolicyExtract:
     _title_candidates(document, lines, consumed, collector)
     _resolve_review_labels(collector, ambiguous_orders)
     _choose(collector, result)
+    _fall_back(result)
     title = result.title
     texts = [text for text, _ in all_paragraphs]
     result.guidance = find_guidance(texts)
@@ -278,6 +287,75 @@ def _labelled_values(document, lines, consumed, collector, ambiguous_orders) -> 
         )
 
 
+def _flattened_values(document, lines, consumed, collector, ambiguous_orders) -> None:
+    """Labels and values read over the words of the whole text, whatever its line breaks
+    (flat.py): a cover run into one line, labels without colons. Ranked below a labelled line
+    that kept its layout: rank 1 with a separator, 2 without."""
+    kept = [(index, line) for index, line in enumerate(lines) if index not in consumed]
+    offsets, parts, position = [], [], 0
+    for _, line in kept:
+        offsets.append(position)
+        text = line.text.replace("\t", " | ")
+        parts.append(text)
+        position += len(text) + 1
+    text = "\n".join(parts)
+    for pair in flat.labelled_pairs(text):
+        index, line = kept[bisect.bisect_right(offsets, pair.start) - 1]
+        where = f"{_where(document, line)}: “{_snippet(pair.label + ' ' + pair.value)}”"
+        rank = (1 if pair.separated else 2) + (1 if line.zone in ("header", "footer") else 0)
+        if pair.separated and labels.is_weak(pair.label):
+            rank += 1
+        _accept(
+            pair.name, pair.label, pair.value, where, rank, "label", collector, ambiguous_orders
+        )
+
+
+_HISTORY_DATE_COLUMN = re.compile(r"(?i)\b(?:date|reviewed|review|due|created|approved)\b")
+_HISTORY_NEXT_COLUMN = re.compile(r"(?i)\bnext\s+review|\breview\s+due\b")
+
+
+def _review_history(document, lines, consumed, collector) -> None:
+    """A table of reviews, one row per version ("Date Created | Date Reviewed | Version |
+    Next Review Due", then a row for each review), however its cells came out: the last row
+    with a date is the version in force, its first date when it was made or reviewed and,
+    with a next review column, its last date the next review."""
+    for index, line in enumerate(lines[:200]):
+        cells = line.cells or tuple(c.strip() for c in line.text.split("|"))
+        named = [
+            c
+            for c in cells
+            if c
+            and _HISTORY_DATE_COLUMN.search(c)
+            and labels.classify(c) is not None
+            or (c and _HISTORY_NEXT_COLUMN.search(c))
+        ]
+        if (
+            len(cells) < 3
+            or len(named) < 2
+            or not any(_HISTORY_NEXT_COLUMN.search(c) for c in cells)
+        ):
+            continue
+        if any(find_dates(c) for c in cells):
+            continue
+        last = None
+        for row in lines[index + 1 : index + 30]:
+            if "|" not in row.text and not row.cells:
+                break
+            dates = find_dates(row.text)
+            if dates:
+                last = (row, dates)
+        if last is None:
+            return
+        row, dates = last
+        where = (
+            f"{_where(document, row)}: “{_snippet(row.text)}” (the last row of the review table)"
+        )
+        collector.add("last_reviewed", dates[0], dates[0].text, where, 1, "table")
+        if len(dates) >= 2:
+            collector.add("next_review", dates[-1], dates[-1].text, where, 1, "table")
+        return
+
+
 def _inline(text: str, base_rank: int, where: str, collector, ambiguous_orders) -> bool:
     """ "Label: value" pairs, several to a line ("Approved: 01/09/2025   Review: 09/2026")."""
     matches = list(_INLINE_LABEL.finditer(text))
@@ -302,6 +380,8 @@ def _label_then_date(text: str, base_rank: int, where: str, collector, ambiguous
     (how a PDF's two-column table often comes out)."""
     words = text.split()
     for length in range(min(8, len(words) - 1), 0, -1):
+        if any(word in ("-", "–", "—", "/", "|") for word in words[:length]):
+            continue  # "Reviewed by governors - November": the label ends at the dash
         label = " ".join(words[:length])
         name = labels.classify(label)
         if name in DATE_FIELDS and not labels.is_weak(label):
@@ -392,6 +472,9 @@ def _accept(name, label, value, where, rank, how, collector, ambiguous_orders) -
         body = labels.approving_body(label)
         if name == "issued" and body:
             collector.add("approved_by", body, body, where, rank, how)
+        reviewer = labels.reviewing_body(label)
+        if reviewer and name in ("last_reviewed", "next_review"):
+            collector.add("reviewed_by", reviewer, reviewer, where, rank, how)
         return True
     if name == "approved_by":
         span = parse_value(value)
@@ -876,14 +959,16 @@ def _sentence(sentence: str, where: str, collector: _Collector) -> None:
 # --- cover date and title --------------------------------------------------------------------
 
 
-def _front_lines(lines: list[Line], consumed: set[int], limit: int = 30) -> list[tuple[int, Line]]:
-    """The first non-blank body lines, up to the first long paragraph (the cover and the
-    front matter)."""
+def _front_lines(
+    lines: list[Line], consumed: set[int], limit: int = 30, longest: int | None = 30
+) -> list[tuple[int, Line]]:
+    """The first non-blank body lines, up to the first paragraph longer than `longest` words
+    (the cover and the front matter)."""
     front = []
     for index, line in enumerate(lines):
         if line.zone != "body" or line.is_blank:
             continue
-        if len(line.text.split()) > 30:
+        if longest is not None and len(line.text.split()) > longest:
             break
         front.append((index, line))
         if len(front) >= limit:
@@ -925,10 +1010,36 @@ _TITLE_TRAILER = re.compile(
 )
 
 
+# A status stamped before the title on a web page or a file: "LIVE- Online Safety Policy".
+_STATUS_PREFIX = re.compile(r"^(?:LIVE|DRAFT|FINAL|CURRENT|APPROVED|NEW|UPDATED)\s*[-–:|]\s*")
+_INSTITUTION = r"(?:Academy|Academies|School|Schools|College|Trust|Federation|P\.S\.?|Sixth Form)"
+# "Longsands Academy and Sixth Form Special Educational Needs ... Policy", "Co-op Academy Trust
+# Data Protection Policy": a school's name before the policy's own title, not part of it.
+_SCHOOL_BEFORE = re.compile(
+    rf"^(?:The\s+)?(?:[A-Z][\w'’.\-]*\s+(?:(?:and|of|&)\s+)?){{1,8}}?{_INSTITUTION}"
+    rf"(?:\s+{_INSTITUTION})*"
+    rf"(?:\s+(?:and|&)\s+(?:Sixth Form|{_INSTITUTION}))?\s+(?=[A-Z])"
+)
+# "Safeguarding & Child Protection Policy Woodkirk Academy": the school's name after it.
+_SCHOOL_AFTER = re.compile(rf"^\s+(?:[-–|]\s+)?(?:[A-Z][\w'’.\-]*\s+){{1,5}}{_INSTITUTION}\s*…?$")
+
+
 def _clean_title(text: str) -> str:
     # one space for every run of spaces: the patterns below rely on it
     title = re.sub(r"\s+", " ", plain(text)).strip(" .:-–|")
     title = re.sub(r"(?i)^microsoft\s+word\s*-\s*", "", title)
+    title = _STATUS_PREFIX.sub("", title)
+    without_school = _SCHOOL_BEFORE.sub("", title, count=1)
+    if (
+        without_school != title
+        and _POLICY_WORD.search(without_school)
+        and _names_a_subject(_POLICY_WORD.sub("", without_school))
+    ):
+        title = without_school
+    last_policy_word = next(iter(reversed(list(_POLICY_WORD.finditer(title)))), None)
+    if last_policy_word is not None:
+        end = last_policy_word.end()
+        title = title[:end] + _SCHOOL_AFTER.sub("", title[end:])
     title = re.sub(r"(?i)\.(?:docx?|pdf|txt|md)$", "", title)
     for _ in range(3):
         shorter = _TITLE_TRAILER.sub("", _TITLE_YEAR.sub("", title)).strip(" .:-–|,")
@@ -968,7 +1079,72 @@ def _looks_like_title(text: str) -> bool:
         and text[:1].isupper()
         and not re.search(r"\.{3,}|\s\d{1,3}$", text)
         and not re.match(r"(?i)^(?:this|the|these|our|all|it|in|see|contents)\b", text)
+        # "Policy Number", "Policy Type": a label with its value missing
+        and not (_POLICY_WORD.match(text) and len(words) <= 2)
     )
+
+
+# What may follow a policy word and still be the title: "... Policy and Procedure", "Policy &
+# Procedures", "Policy (SEND)", "Policy and Acceptable Use Policies".
+_TITLE_CONTINUES = re.compile(
+    r"^\s*(?:\([A-Z][A-Za-z.&\s]{0,15}\)|(?:and|&)\s+(?:[A-Z][\w\-]*\s+){0,4}"
+    r"(?:Policy|Policies|Procedures?|Guidance|Statement|Protocol)\b)"
+)
+_FILE_NAME_LIKE = re.compile(r"^[\w.]+(?:[\-_][\w.]+){2,}$")
+
+
+def _title_phrase(text: str) -> str | None:
+    """The policy's title at the start of a line that runs on ("Attendance Policy Reviewed
+    September 2015 ...", "Exclusions Policy. This Policy outlines ..."): the words up to the
+    first policy word, and what continues the title after it."""
+    text = re.sub(r"^\s*(?:\d{1,3}\s+|page \d+:?\s+)", "", text, flags=re.IGNORECASE)
+    text = text[text.rfind(" > ") + 3 :] if " > " in text[:120] else text  # a breadcrumb
+    without_school = _SCHOOL_BEFORE.sub("", text, count=1)
+    if _POLICY_WORD.search(without_school[:200]):
+        text = without_school
+    found = _POLICY_WORD.search(text)
+    if found is None or found.start() == 0:
+        return None
+    prefix = text[: found.start()]
+    if (
+        len(prefix.split()) > 12
+        or re.search(r"[:;!?]|\.\s|\d|…|\.{2}", prefix)
+        or not (text[:1].isupper() or re.match(r"[a-z]-[A-Z]", text))
+        or re.match(r"(?i)^(?:this|the|these|our|all|it|in|see|contents|page)\b", text)
+    ):
+        return None
+    end = found.end()
+    while True:
+        more = _TITLE_CONTINUES.match(text[end:])
+        if more is None:
+            break
+        end += more.end()
+    phrase = text[:end].strip()
+    words = phrase.split()
+    # "Responsible Body Title of Policy": a row of labels, not a title
+    if any(labels.classify(" ".join(words[i:])) for i in range(len(words) - 1)):
+        return None
+    return phrase
+
+
+_HEADING_WORD = re.compile(r"^(?:[A-Z][\w'’\-]*|and|of|for|the|in|on|to|&)$")
+
+
+def _first_heading(front: list[tuple[int, Line]]) -> Line | None:
+    """A document that never says "policy" in its title ("Child Criminal Sexual Exploitation")
+    still opens with a heading: a short Title Case line followed by running text."""
+    for position, (_, line) in enumerate(front[:-1]):
+        words = line.text.split()
+        following = front[position + 1][1].text
+        if (
+            2 <= len(words) <= 8
+            and all(_HEADING_WORD.match(w) for w in words)
+            and words[0][:1].isupper()
+            and not labels.classify(line.text)
+            and len(following.split()) >= 12
+        ):
+            return line
+    return None
 
 
 def _title_candidates(document, lines, consumed, collector) -> None:
@@ -980,12 +1156,16 @@ def _title_candidates(document, lines, consumed, collector) -> None:
             where = f"{_where(document, line)}: “{_snippet(line.text)}” (the document's heading)"
             collector.add("title", _clean_title(line.text), line.text, where, 2, "heading")
             break
+    # the cover, even where text extraction ran it into one long line
+    front = _front_lines(lines, consumed, 40, longest=None)
     for position, (index, line) in enumerate(front):
         if index in consumed or line.cells:
             continue
         text = line.text
+        if len(text.split()) > 30:
+            text = _title_phrase(text) or ""
         # a title set over two lines on a cover: "Child Protection" / "Policy 2025-26"
-        if position + 1 < len(front) and not _POLICY_WORD.search(text):
+        if text and position + 1 < len(front) and not _POLICY_WORD.search(text):
             following = front[position + 1][1].text
             if (
                 _POLICY_WORD.fullmatch(_clean_title(following).strip())
@@ -993,10 +1173,17 @@ def _title_candidates(document, lines, consumed, collector) -> None:
                 and not labels.classify(text.rstrip(":"))
             ):
                 text = f"{text} {following}"
-        if _looks_like_title(text):
+        if _FILE_NAME_LIKE.match(text.strip()):
+            continue  # "Data-Protection-Policy.309091724": a file's name, shown by a web page
+        text = _title_phrase(text) or (text if _looks_like_title(text) else "")
+        if text and _looks_like_title(text):
             where = f"{_where(document, line)}: “{_snippet(text)}” (a heading on the cover)"
             collector.add("title", _clean_title(text), text, where, 3, "heading")
             break
+    heading = _first_heading(front)
+    if heading is not None:
+        where = f"{_where(document, heading)}: “{_snippet(heading.text)}” (the first heading)"
+        collector.add("title", _clean_title(heading.text), heading.text, where, 5, "heading")
     metadata_title = document.metadata_title
     if (
         metadata_title
@@ -1045,7 +1232,10 @@ def _resolve_review_labels(collector: _Collector, ambiguous_orders: set[int]) ->
 
 def _choose(collector: _Collector, result: PolicyExtract) -> None:
     for name, candidates in collector.candidates.items():
-        ordered = sorted(candidates, key=lambda f: (f.rank, f.order))
+        if name == "last_reviewed":  # "Date reviewed" rows in turn: the latest is the last
+            ordered = sorted(candidates, key=lambda f: (f.rank, -f.value.start.toordinal()))
+        else:
+            ordered = sorted(candidates, key=lambda f: (f.rank, f.order))
         best = ordered[0]
         result.found[name] = best
         others = []
@@ -1057,6 +1247,26 @@ def _choose(collector: _Collector, result: PolicyExtract) -> None:
                 others.append(other)
         if others:
             result.alternatives[name] = others
+
+
+def _fall_back(result: PolicyExtract) -> None:
+    """What the register needs from what the document does give: without a named owner, the
+    body that approved the policy answers for it. Said in a note and read with less confidence.
+    (An issue date is never made from a review date: `version_date` is the date of the version
+    in force, as the register keeps it.)"""
+    found = result.found
+    reviewer = found.pop("reviewed_by", None)  # not a register field: only an owner's stand-in
+    result.alternatives.pop("reviewed_by", None)
+    for stand_in, how, did in (
+        (found.get("approved_by"), "approver", "approved"),
+        (reviewer, "reviewer", "reviews"),
+    ):
+        if "owner" not in found and stand_in is not None:
+            found["owner"] = replace(stand_in, how=how)
+            result.notes.append(
+                f"owner: the document names none; the body that {did} it (“{stand_in.text}”) "
+                "is taken as the owner."
+            )
 
 
 def _same_key(value) -> object:

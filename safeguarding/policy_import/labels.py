@@ -24,12 +24,14 @@ _RULES: tuple[tuple[str, str], ...] = (
         r"|date (?:of|for) (?:policy |document )?(?:review|renewal)"
         r"|(?:date )?due for (?:next |its next |a )?review(?: on| by| in| date)?"
         r"|(?:date )?(?:to be|will be|next) reviewed(?: by| on| in| before)?"
+        r"|(?:to be|will be) reviewed by [a-z ]{2,60} (?:by|on|in|before)"
         r"|(?:renewal|expiry|expiration|revision) date|next renewal(?: date)?|valid until"
         r"|review",
     ),
     (
         "last_reviewed",
         r"(?:date )?(?:last )?reviewed(?: on| date| in)?|(?:date of )?last review(?: date)?"
+        r"|(?:date )?(?:last )?reviewed by [a-z ]{2,60}"
         r"|date (?:last )?reviewed|review(?:ed)? completed(?: on)?|last (?:updated|revised|amended)"
         r"(?: on)?|date (?:last )?(?:updated|revised|amended)|(?:updated|revised|amended)(?: on)?"
         r"|date of (?:last )?(?:update|revision|amendment)",
@@ -164,6 +166,19 @@ _APPROVING_BODY = re.compile(
     r"(?i)\b(?:approved|adopted|ratified|agreed|signed off|accepted|authorised)\s+by\s+"
     r"(?:the\s+)?(?P<body>[A-Za-z] |[A-Za-z][A-Za-z '&\-]{0,59}?[A-Za-z'&\-])(?:\s*\bon)?\s*:?$"
 )
+
+
+_REVIEWING_BODY = re.compile(
+    r"(?i)\breviewed\s+by\s+(?:the\s+)?(?P<body>[A-Za-z] |[A-Za-z][A-Za-z '&\-]{0,59}?"
+    r"[A-Za-z'&\-])(?:\s*\b(?:on|by|in))?\s*:?$"
+)
+
+
+def reviewing_body(label: str) -> str | None:
+    """The body inside "Reviewed by governors" or "To be reviewed by the Board of Directors by",
+    as written."""
+    found = _REVIEWING_BODY.search(label.strip())
+    return found.group("body").strip() if found else None
 
 
 def approving_body(label: str) -> str | None:
