@@ -300,7 +300,7 @@ def _flattened_values(document, lines, consumed, collector, ambiguous_orders) ->
         position += len(text) + 1
     text = "\n".join(parts)
     for pair in flat.labelled_pairs(text):
-        index, line = kept[bisect.bisect_right(offsets, pair.start) - 1]
+        _, line = kept[bisect.bisect_right(offsets, pair.start) - 1]
         where = f"{_where(document, line)}: “{_snippet(pair.label + ' ' + pair.value)}”"
         rank = (1 if pair.separated else 2) + (1 if line.zone in ("header", "footer") else 0)
         if pair.separated and labels.is_weak(pair.label):
@@ -325,9 +325,10 @@ def _review_history(document, lines, consumed, collector) -> None:
             c
             for c in cells
             if c
-            and _HISTORY_DATE_COLUMN.search(c)
-            and labels.classify(c) is not None
-            or (c and _HISTORY_NEXT_COLUMN.search(c))
+            and (
+                (_HISTORY_DATE_COLUMN.search(c) and labels.classify(c) is not None)
+                or _HISTORY_NEXT_COLUMN.search(c)
+            )
         ]
         if (
             len(cells) < 3
