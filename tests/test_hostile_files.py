@@ -292,7 +292,9 @@ def test_a_full_disk_during_a_policy_import_is_a_clear_refusal(
 
     monkeypatch.setattr(shutil, "copyfileobj", copy_until_the_disk_is_full)
     monkeypatch.setattr(shutil, "copyfile", lambda *_: copy_until_the_disk_is_full(None, None))
-    assert cli.main(["import-policy", str(document), "--db", str(db)]) == cli.EXIT_REFUSED
+    assert (
+        cli.main(["import-policy", str(document), "--db", str(db), "--accept"]) == cli.EXIT_REFUSED
+    )
     err = capsys.readouterr().err
     assert "The disk is full" in err and "Traceback" not in err
     assert table_checksums(db) == before

@@ -184,7 +184,7 @@ def test_dry_run_reads_without_a_database(tmp_path):
 
 
 def test_command_line(trust, db, capsys):
-    assert cli.main(["import-policy", str(SAMPLE), "--db", str(db)]) == cli.EXIT_OK
+    assert cli.main(["import-policy", str(SAMPLE), "--db", str(db), "--accept"]) == cli.EXIT_OK
     out = capsys.readouterr().out
     assert "added to the register as “Child Sexual Exploitation (CSE) Policy”" in out
     assert "due by 31 Mar 2027" in out
@@ -192,7 +192,8 @@ def test_command_line(trust, db, capsys):
     assert "Kim Webb" in out and "amendment 5: March 2026" in out
 
     assert (
-        cli.main(["import-policy", str(SAMPLE), "--db", str(db), "--format", "json"]) == cli.EXIT_OK
+        cli.main(["import-policy", str(SAMPLE), "--db", str(db), "--format", "json", "--accept"])
+        == cli.EXIT_OK
     )
     [record] = json.loads(capsys.readouterr().out)
     assert record["status"] == "unchanged"
@@ -213,14 +214,16 @@ def test_command_line(trust, db, capsys):
 
     bad = db.parent / "policy.doc"
     bad.write_bytes(b"\xd0\xcf")
-    assert cli.main(["import-policy", str(bad), "--db", str(db)]) == cli.EXIT_REFUSED
+    assert cli.main(["import-policy", str(bad), "--db", str(db), "--accept"]) == cli.EXIT_REFUSED
     assert "refused" in capsys.readouterr().out
     assert cli.main(["import-policy", str(db.parent / "missing.pdf")]) == cli.EXIT_USAGE
 
 
 def test_a_busy_database_is_refused_without_waiting_forever(trust, db, capsys):
     with database.writer(db):
-        code = cli.main(["import-policy", str(SAMPLE), "--db", str(db), "--wait", "0.2"])
+        code = cli.main(
+            ["import-policy", str(SAMPLE), "--db", str(db), "--wait", "0.2", "--accept"]
+        )
     assert code == cli.EXIT_REFUSED
     assert "busy" in capsys.readouterr().err
 

@@ -90,6 +90,7 @@ class Found:
     rank: int
     order: int
     how: str = "label"  # label | table | sentence | heading | cover | metadata | file name
+    confidence: float = 1.0  # how sure the reading is, 0 to 1 (see `confidence`)
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,8 @@ class PolicyExtract:
     legislation: list[Citation] = field(default_factory=list)
     obsolete: list[Citation] = field(default_factory=list)  # replaced bodies, law, guidance
     notes: list[str] = field(default_factory=list)
+    # fields read with too little confidence: left empty, shown to a person to check
+    to_check: dict[str, Found] = field(default_factory=dict)
 
     def value(self, name: str):
         found = self.found.get(name)
@@ -192,6 +195,7 @@ def extract(document: PolicyText) -> PolicyExtract:
     _resolve_review_labels(collector, ambiguous_orders)
     _choose(collector, result)
     _fall_back(result)
+    _weigh(result)
     title = result.title
     texts = [text for text, _ in all_paragraphs]
     result.guidance = find_guidance(texts)
@@ -1267,6 +1271,56 @@ def _fall_back(result: PolicyExtract) -> None:
             result.notes.append(
                 f"owner: the document names none; the body that {did} it (“{stand_in.text}”) "
                 "is taken as the owner."
+            )
+
+
+# Below this a reading is not used: the field is left empty and shown as "please check".
+CONFIDENCE_THRESHOLD = 0.6
+# How sure each way of finding a field is. A labelled value in a document-control block is
+# what the document says it is; a date alone on a cover may be anything.
+_CONFIDENCE_BY_HOW = {
+    "table": 0.95,
+    "sentence": 0.7,
+    "approver": 0.7,
+    "reviewer": 0.65,
+    "amendment history": 0.65,
+    "metadata": 0.6,
+    "cover": 0.5,
+    "file name": 0.3,
+}
+_LABEL_CONFIDENCE_BY_RANK = {0: 0.95, 1: 0.85, 2: 0.75}
+_HEADING_CONFIDENCE_BY_RANK = {2: 0.9, 3: 0.8}
+# Another reading of the same field, found as surely, that says something else.
+_DISAGREEMENT = 0.2
+
+
+def confidence(found: Found, others: list[Found]) -> float:
+    """How sure a reading is: by how and where it was found, less when an equally good
+    reading of the same field disagrees."""
+    if found.how == "label":
+        base = _LABEL_CONFIDENCE_BY_RANK.get(found.rank, 0.65)
+    elif found.how == "heading":
+        base = _HEADING_CONFIDENCE_BY_RANK.get(found.rank, 0.6)
+    else:
+        base = _CONFIDENCE_BY_HOW.get(found.how, 0.6)
+    if any(other.rank == found.rank and other.how != "file name" for other in others):
+        base -= _DISAGREEMENT
+    return round(max(base, 0.0), 2)
+
+
+def _weigh(result: PolicyExtract) -> None:
+    """A confidence for every field; a field below the threshold is not used but kept to be
+    checked. The title is always kept: the register needs it as a key, and a person confirms
+    it before anything is written."""
+    for name, found in list(result.found.items()):
+        weighed = replace(found, confidence=confidence(found, result.alternatives.get(name, [])))
+        result.found[name] = weighed
+        if weighed.confidence < CONFIDENCE_THRESHOLD and name != "title":
+            result.to_check[name] = result.found.pop(name)
+            result.notes.append(
+                f"{FIELD_NAMES.get(name, name)}: please check. The document may mean "
+                f"“{weighed.text}” ({weighed.where}), but that reading is not sure enough "
+                "to use, so the field is left empty."
             )
 
 

@@ -14,6 +14,7 @@ import datetime as dt
 import getpass
 import hashlib
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from safeguarding.ingest.aliases import load_aliases
 from safeguarding.policy_import.dates import DateSpan
 from safeguarding.policy_import.extract import FIELD_NAMES, PolicyExtract, extract
 from safeguarding.policy_import.reading import UnreadableDocument, read_document
+from safeguarding.policy_import.review import CorrectionError, apply_corrections
 
 
 @dataclass(frozen=True)
@@ -80,15 +82,19 @@ def import_documents(
     now: dt.datetime | None = None,
     dry_run: bool = False,
     wait_seconds: float = database.DEFAULT_LOCK_WAIT_SECONDS,
+    corrections: Mapping[str, Mapping[str, str]] | None = None,
 ) -> list[ImportResult]:
-    """Import documents for one academy (or TRUST, the default: a trust-wide policy)."""
+    """Import documents for one academy (or TRUST, the default: a trust-wide policy).
+    `corrections` holds, per file name, the values a person checked or changed (review.py)."""
     from safeguarding.calendar import refresh_calendar
 
     uploads = [f if isinstance(f, PolicyFile) else PolicyFile.from_path(f) for f in files]
     academy_code = (academy or TRUST).strip().upper()
     who = who or _os_user()
     now = now or clock.now()
-    results = [_read(upload, academy_code) for upload in uploads]
+    results = [
+        _read(upload, academy_code, (corrections or {}).get(upload.name), who) for upload in uploads
+    ]
     if dry_run:
         return results
     readable = [r for r in results if r.status != "refused"]
@@ -125,11 +131,19 @@ def import_documents(
     return results
 
 
-def _read(upload: PolicyFile, academy_code: str) -> ImportResult:
+def _read(
+    upload: PolicyFile, academy_code: str, changes: Mapping[str, str] | None, who: str
+) -> ImportResult:
     sha256 = hashlib.sha256(upload.data).hexdigest()
     result = ImportResult(upload.name, "read", academy_code=academy_code, sha256=sha256)
     try:
         result.extract = read_file(upload)
+        if changes:
+            result.extract = apply_corrections(result.extract, changes, who)
+    except CorrectionError as problem:
+        result.status = "refused"
+        result.message = f"{upload.name}: refused, {problem} Nothing was changed."
+        return result
     except UnreadableDocument as problem:
         result.status = "refused"
         result.message = f"{upload.name}: refused, {problem} Nothing was changed."

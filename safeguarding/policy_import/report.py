@@ -10,6 +10,7 @@ from safeguarding.policy_import.dates import DateSpan
 from safeguarding.policy_import.extract import FIELD_NAMES, Found, PolicyExtract
 from safeguarding.policy_import.importer import ImportResult
 from safeguarding.policy_import.references import OBSOLETE
+from safeguarding.policy_import.review import describe, review_rows
 
 _DATE_FORMAT = "%-d %b %Y"
 # The single-value fields in the order people read them (the JSON adds the author).
@@ -120,7 +121,14 @@ def format_result(result: ImportResult) -> str:
     lines = [headline(result)]
     if result.extract is None:
         return "\n".join(lines)
+    # the register's own fields with how sure each reading is, then everything else read
+    reviewed = review_rows(result.extract)
+    for row in reviewed:
+        lines.append(f"  {row.label:<27} {describe(row)}")
+    labels_reviewed = {row.label for row in reviewed}
     for label, value, where in field_lines(result):
+        if label in labels_reviewed:
+            continue
         lines.append(f"  {label:<27} {value}" + (f"   [{where}]" if where else ""))
     for number, amendment in enumerate(result.extract.amendments, start=1):
         parts = [
@@ -182,6 +190,7 @@ def as_json(result: ImportResult) -> dict[str, Any]:
             "as_written": item.text,
             "where": item.where,
             "how": item.how,
+            "confidence": item.confidence,
         }
     record.update(
         {
@@ -221,6 +230,11 @@ def as_json(result: ImportResult) -> dict[str, Any]:
                 for c in found.obsolete
             ],
             "not_found": found.not_found,
+            # read, but not surely enough to use: left empty for a person to check
+            "please_check": {
+                name: {"as_written": item.text, "where": item.where, "confidence": item.confidence}
+                for name, item in found.to_check.items()
+            },
             "notes": found.notes,
         }
     )
