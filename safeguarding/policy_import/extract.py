@@ -21,6 +21,8 @@ needs as its key: without one in the document, the file name is used and the rep
 from __future__ import annotations
 
 import bisect
+import calendar as month_calendar
+import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
@@ -196,6 +198,7 @@ def extract(document: PolicyText) -> PolicyExtract:
     _choose(collector, result)
     _fall_back(result)
     _weigh(result)
+    _next_review_from_cycle(result)
     title = result.title
     texts = [text for text, _ in all_paragraphs]
     result.guidance = find_guidance(texts)
@@ -361,6 +364,19 @@ def _review_history(document, lines, consumed, collector) -> None:
         return
 
 
+_PAGE_NUMBER = re.compile(r"(?i)\s*\bpage\s+\d{1,4}(?:\s+of\s+\d{1,4})?\s*$")
+
+
+def _before_next_label(value: str) -> str:
+    """A value up to the next label run into it ("Synthetic Policy Issued: May 2020 Review:
+    May 2022 Page 1 of 22" -> "Synthetic Policy"), without a page number at its end."""
+    if ":" in value or " - " in value:
+        pairs = [p for p in flat.labelled_pairs(value) if p.separated and p.start > 0]
+        if pairs:
+            value = value[: pairs[0].start]
+    return _PAGE_NUMBER.sub("", value)
+
+
 def _inline(text: str, base_rank: int, where: str, collector, ambiguous_orders) -> bool:
     """ "Label: value" pairs, several to a line ("Approved: 01/09/2025   Review: 09/2026")."""
     matches = list(_INLINE_LABEL.finditer(text))
@@ -371,7 +387,7 @@ def _inline(text: str, base_rank: int, where: str, collector, ambiguous_orders) 
         if not name:
             continue
         end = matches[position + 1].start() if position + 1 < len(matches) else len(text)
-        value = text[match.end() : end].strip(" |•·;,\t")
+        value = _before_next_label(text[match.end() : end]).strip(" |•·;,\t")
         if not value:
             continue
         rank = base_rank + (1 if labels.is_weak(label) else 0)
@@ -1086,6 +1102,8 @@ def _looks_like_title(text: str) -> bool:
         and not re.match(r"(?i)^(?:this|the|these|our|all|it|in|see|contents)\b", text)
         # "Policy Number", "Policy Type": a label with its value missing
         and not (_POLICY_WORD.match(text) and len(words) <= 2)
+        # "Title of Policy", "Policy Owner": a label, not a title
+        and labels.classify(text) is None
     )
 
 
@@ -1303,9 +1321,52 @@ def confidence(found: Found, others: list[Found]) -> float:
         base = _HEADING_CONFIDENCE_BY_RANK.get(found.rank, 0.6)
     else:
         base = _CONFIDENCE_BY_HOW.get(found.how, 0.6)
-    if any(other.rank == found.rank and other.how != "file name" for other in others):
+    if any(
+        other.rank == found.rank and other.how != "file name" and not _agree(found, other)
+        for other in others
+    ):
         base -= _DISAGREEMENT
     return round(max(base, 0.0), 2)
+
+
+def _next_review_from_cycle(result: PolicyExtract) -> None:
+    """Last in precedence (after an explicit next review, then "Review: date"): the version's
+    date plus the review cycle. A computed date is never the document's word, so it is offered
+    for a person to check, not used."""
+    cycle = result.found.get("review_cycle")
+    version = result.found.get("issued") or result.found.get("last_reviewed")
+    if (
+        "next_review" in result.found
+        or "next_review" in result.to_check
+        or not cycle
+        or not version
+    ):
+        return
+    months = int(cycle.value)
+    start = _add_months(version.value.start, months)
+    end = _add_months(version.value.end, months)
+    text = f"{version.text} + {cycle.text}"
+    span = DateSpan(start, end, version.value.precision, text)
+    result.to_check["next_review"] = Found(
+        span, text, f"{version.where}; {cycle.where}", 9, 0, "computed", 0.5
+    )
+    result.notes.append(
+        f"next review date: please check. The document states none; {version.text} plus its "
+        f"review cycle ({cycle.text}) would make it {start:%B %Y}."
+    )
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, month_calendar.monthrange(year, month)[1]))
+
+
+def _agree(one: Found, other: Found) -> bool:
+    """ "September 2022" and "1 September 2022" say the same, as precisely as each can."""
+    if isinstance(one.value, DateSpan) and isinstance(other.value, DateSpan):
+        return one.value.start <= other.value.end and other.value.start <= one.value.end
+    return _same_key(one.value) == _same_key(other.value)
 
 
 def _weigh(result: PolicyExtract) -> None:

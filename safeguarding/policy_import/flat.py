@@ -186,17 +186,99 @@ def _previous_date_end(date_ends: list[int], date: DateSpan) -> int:
     return date_ends[index] if index >= 0 else -1
 
 
+# Words a label is made of, over which a label found is grown back ("review" -> "Date of next
+# review"). Names of bodies are not among them: in "Approved by: Synthetic Trust Board Approval
+# Date:" the board is the value before the label, not part of it.
+_LABEL_WORDS = frozenset(
+    [
+        "date",
+        "of",
+        "the",
+        "for",
+        "next",
+        "last",
+        "policy",
+        "document",
+        "review",
+        "reviewed",
+        "approval",
+        "approved",
+        "issue",
+        "issued",
+        "effective",
+        "by",
+        "on",
+        "in",
+        "to",
+        "be",
+        "formally",
+        "was",
+        "this",
+        "version",
+        "its",
+        "due",
+        "name",
+        "title",
+        "number",
+        "owner",
+        "lead",
+        "person",
+        "responsible",
+        "and",
+        "whom",
+        "from",
+        "adopted",
+        "adoption",
+        "ratified",
+        "ratification",
+        "agreed",
+        "publication",
+        "published",
+        "implementation",
+        "revision",
+        "renewal",
+        "expiry",
+    ]
+)
+
+
 def _longest_label(text, words, end_word, date_ends, need_strong) -> tuple[int, str] | None:
-    """(first word, field) of the longest run of words ending at end_word that names a field."""
-    best = None
+    """(first word, field) of the label ending at end_word: the shortest run of words that
+    names a field, grown back over label words while it still names one. Growing only over
+    label words keeps the value before it ("... Trust Board Approval Date") out of it."""
     floor = _previous_date_end(date_ends, _At(words[end_word].start))
-    for first in range(end_word, max(-1, end_word - LABEL_WORDS), -1):
-        if words[first].start < floor or (first < end_word and _breaks(text, words, first)):
-            break
+    lowest = max(-1, end_word - LABEL_WORDS)
+
+    def usable(first: int) -> bool:
+        return words[first].start >= floor and not (
+            first < end_word and _breaks(text, words, first)
+        )
+
+    def naming(first: int) -> str | None:
+        if not words[first].text[:1].isalpha():
+            return None  # "2.0 Effective From": a label starts with a letter
         label = _span(text, words, first, end_word)
         name = labels.classify(label)
-        if name and not (need_strong and labels.normalise(label) in _TOO_WEAK_ALONE):
+        if name and need_strong and labels.normalise(label) in _TOO_WEAK_ALONE:
+            return None
+        return name
+
+    best = None
+    first = end_word
+    while first > lowest and usable(first):
+        name = naming(first)
+        if name:
             best = (first, name)
+            break
+        first -= 1
+    if best is None:
+        return None
+    first = best[0] - 1
+    while first > lowest and usable(first) and words[first].text.lower() in _LABEL_WORDS:
+        name = naming(first)
+        if name:
+            best = (first, name)
+        first -= 1
     return best
 
 
