@@ -43,6 +43,12 @@ from safeguarding.ingest.reading import read_export
 KEY_BYTES = 32
 PSEUDONYM_BYTES = 10  # 80 bits -> 16 base32 characters
 PSEUDONYM_KINDS = {"pupil": ("pupil_ref", "P-"), "staff": ("staff_ref", "S-")}
+# The pupil's pseudonym under the trust's linking key: the same child, the same T- pseudonym at
+# every academy of the trust. Written only by --trust-key-file, never mapped from a raw column.
+TRUST_PUPIL_COLUMN = "trust_pupil_ref"
+TRUST_PUPIL_KIND = "trust_pupil"
+TRUST_PUPIL_PREFIX = "T-"
+LINKED_DATASETS = ("concerns", "referrals")
 PLACEHOLDER_ACADEMY = "CHANGEME"
 UNLISTED_CHOICES = ("keep", "blank", "other")
 
@@ -132,6 +138,8 @@ class Summary:
     unlisted: dict[str, int] = field(default_factory=dict)
     skipped_lines: list[int] = field(default_factory=list)
     key_created: bool = False
+    trust_key_created: bool = False
+    trust_linked: int | None = None  # distinct trust pseudonyms written (None: no trust key)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -423,7 +431,7 @@ def pseudonym(key: bytes, kind: str, source_ids: tuple[str | None, ...]) -> str 
     # unrelated pseudonyms; \x1f cannot occur in a normalised id.
     message = "\x1f".join([kind, *parts]).encode("utf-8")
     digest = hmac.new(key, message, hashlib.sha256).digest()
-    prefix = PSEUDONYM_KINDS[kind][1]
+    prefix = TRUST_PUPIL_PREFIX if kind == TRUST_PUPIL_KIND else PSEUDONYM_KINDS[kind][1]
     return prefix + base64.b32encode(digest[:PSEUDONYM_BYTES]).decode("ascii")
 
 
@@ -437,13 +445,17 @@ def anonymise_file(
     key_path: Path,
     out_path: Path,
     new_key: bool = False,
+    trust_key_path: Path | None = None,
+    new_trust_key: bool = False,
 ) -> Summary:
     raw_path, key_path, out_path = Path(raw_path), Path(key_path), Path(out_path)
     mapping = load_mapping(mapping_path)
+    trust_rule = _trust_link_rule(mapping, trust_key_path, key_path)
     for other, what in (
         (raw_path, "raw export"),
         (key_path, "key file"),
         (Path(mapping_path), "mapping file"),
+        *(((Path(trust_key_path), "trust key file"),) if trust_key_path else ()),
     ):
         if _same_file(out_path, other):
             raise AnonymiseRefused(
@@ -452,7 +464,10 @@ def anonymise_file(
             )
     if new_key and (key_path.exists() or key_path.is_symlink()):
         raise _key_exists(key_path)  # before any work is done; create_key checks again
+    if new_trust_key and (Path(trust_key_path).exists() or Path(trust_key_path).is_symlink()):
+        raise _key_exists(Path(trust_key_path))
     key = None if new_key else read_key(key_path)
+    trust_key = None if (trust_rule is None or new_trust_key) else read_key(trust_key_path)
 
     try:
         table = read_export(raw_path, raw_path.read_bytes(), mapping.dataset)
@@ -468,8 +483,21 @@ def anonymise_file(
     if new_key:
         key = create_key(key_path)
         summary.key_created = True
+    if trust_rule is not None and new_trust_key:
+        trust_key = create_key(trust_key_path)
+        summary.trust_key_created = True
+    if trust_key is not None and hmac.compare_digest(trust_key, key):
+        raise AnonymiseRefused(
+            f"The trust key {trust_key_path} is the academy's own key; the trust's linking key "
+            "must be a different key, held by every academy of the trust and by no one else. "
+            "Fix: use the trust's linking key file (docs/anonymise.md)."
+        )
     header = mapping.output_columns
     rows = _transform(mapping, positions, table.rows, key, summary)
+    if trust_rule is not None:
+        header, rows = _with_trust_pseudonyms(
+            mapping, header, rows, positions[trust_rule.column], table.rows, trust_key, summary
+        )
     _refuse_identifier_shaped_output(mapping, header, rows)
     _write_csv_atomically(out_path, header, rows)
 
@@ -481,6 +509,47 @@ def anonymise_file(
     ]
     summary.skipped_lines = [line for line, _, _ in table.ragged]
     return summary
+
+
+def _trust_link_rule(mapping: Mapping, trust_key_path, key_path: Path) -> ColumnRule | None:
+    """The pupil identifier the trust pseudonym is made from, or None without a trust key."""
+    if any(rule.column == TRUST_PUPIL_COLUMN for rule in mapping.rules):
+        raise AnonymiseRefused(
+            f"{mapping.path.name} maps {TRUST_PUPIL_COLUMN}, which only --trust-key-file writes "
+            "(from the same identifier as pupil_ref). Fix: delete that line from the mapping."
+        )
+    if trust_key_path is None:
+        return None
+    pupil = next((r for r in mapping.rules if r.pseudonymise == "pupil"), None)
+    if mapping.dataset not in LINKED_DATASETS or pupil is None:
+        raise AnonymiseRefused(
+            f"--trust-key-file links one child's records across the trust's academies: only "
+            f"{' and '.join(LINKED_DATASETS)} exports with a pupil identifier carry "
+            f"{TRUST_PUPIL_COLUMN}, and {mapping.path.name} maps a {mapping.dataset} export"
+            + ". Fix: leave out --trust-key-file for this export."
+        )
+    if _same_file(Path(trust_key_path), key_path):
+        raise AnonymiseRefused(
+            f"--trust-key-file {trust_key_path} is the academy's own key file; the trust's "
+            "linking key is a different key. Fix: give the trust key's file (docs/anonymise.md)."
+        )
+    return pupil
+
+
+def _with_trust_pseudonyms(mapping, header, rows, positions, raw_rows, trust_key, summary):
+    """Each row's pupil identifier under the trust key, in trust_pupil_ref (in contract order)."""
+    order = CONTRACT[mapping.dataset].column_names
+    new_header = sorted([*header, TRUST_PUPIL_COLUMN], key=order.index)
+    at = new_header.index(TRUST_PUPIL_COLUMN)
+    linked = set()
+    out_rows = []
+    for raw, row in zip(raw_rows, rows, strict=True):
+        value = pseudonym(trust_key, TRUST_PUPIL_KIND, tuple(raw[p] for p in positions))
+        if value:
+            linked.add(value)
+        out_rows.append([*row[:at], value or "", *row[at:]])
+    summary.trust_linked = len(linked)
+    return new_header, out_rows
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -659,11 +728,21 @@ def format_summary(summary: Summary) -> str:
         lines.append(
             "  new key created: keep the key file in the academy, back it up, never send it."
         )
+    if summary.trust_key_created:
+        lines.append(
+            "  new trust linking key created: give it, by hand, to every academy of the trust; "
+            "never to the trust's dashboard (docs/anonymise.md)."
+        )
     lines.append(f"  rows written: {summary.rows_written:,}")
     for column, sources, people in summary.pseudonymised:
         lines.append(
             f"  identifiers pseudonymised: {column} from {', '.join(repr(s) for s in sources)} "
             f"({people:,} distinct)"
+        )
+    if summary.trust_linked is not None:
+        lines.append(
+            f"  pupils linked across the trust: {TRUST_PUPIL_COLUMN} under the trust key "
+            f"({summary.trust_linked:,} distinct)"
         )
     lines.append(f"  columns written: {', '.join(summary.columns_written)}")
     dropped = ", ".join(repr(h) for h in summary.columns_dropped) or "none"

@@ -183,6 +183,9 @@ CONTRACT: dict[str, Dataset] = {
             _c("pupil_informed_on", "date"),
             _c("pupil_views_recorded", "bool"),
             _c("mentor_last_contact_on", "date"),
+            # Optional, schema 8: the pupil's pseudonym under the trust's linking key, the same
+            # at every academy (docs/anonymise.md).
+            _c("trust_pupil_ref"),
         ),
     ),
     "referrals": Dataset(
@@ -204,6 +207,7 @@ CONTRACT: dict[str, Dataset] = {
             # Optional, added in schema 7 (as the three last concerns columns).
             _c("nfa_reconsidered_on", "date"),
             _c("early_help_offered", "bool"),
+            _c("trust_pupil_ref"),  # optional, schema 8 (as concerns)
         ),
     ),
     "staff": Dataset(

@@ -87,6 +87,7 @@ EXAMPLE_ROWS: dict[str, list[dict[str, str]]] = {
             "pupil_informed_on": "2025-10-09",
             "pupil_views_recorded": "false",
             "mentor_last_contact_on": "2025-11-18",
+            "trust_pupil_ref": "T-EXAMPLEPUPIL2345",
         },
     ],
     "referrals": [
@@ -97,6 +98,7 @@ EXAMPLE_ROWS: dict[str, list[dict[str, str]]] = {
             "referred_at": "2025-10-07 15:00:00",
             "concern_id": "CON-OAK-000002",
             "pupil_ref": "PUP-OAK-000456",
+            "trust_pupil_ref": "T-EXAMPLEPUPIL2345",
             "immediate_danger": "false",
             "feedback_at": "2025-10-08 11:30:00",
             "decision": "section_47",

@@ -51,9 +51,11 @@ def test_the_contract_holds_the_five_columns_optional_and_typed():
         ("referrals", "nfa_reconsidered_on"): ("date", False),
         ("referrals", "early_help_offered"): ("bool", False),
     }
-    # Added after every earlier column, so an old export's columns keep their places.
+    # Added after every earlier column, so an old export's columns keep their places; only
+    # schema 8's trust_pupil_ref (tests/test_trust_pupil_ref.py) comes after them.
     for dataset, names in LATER_OPTIONAL_COLUMNS.items():
-        assert CONTRACT[dataset].column_names[-len(names) :] == names
+        assert CONTRACT[dataset].column_names[-len(names) - 1 : -1] == names
+        assert CONTRACT[dataset].column_names[-1] == "trust_pupil_ref"
 
 
 def test_an_old_export_without_the_columns_loads_with_them_null(trust, db):
@@ -214,7 +216,7 @@ def test_a_schema_6_database_keeps_its_rows_the_new_columns_null(version_6_datab
     with database.writer(db):
         pass  # opening a writer migrates
     assert rows(db, "select max(version) from schema_version") == [(database.SCHEMA_VERSION,)]
-    assert database.SCHEMA_VERSION == 7
+    assert database.SCHEMA_VERSION == 8
     assert rows(
         db,
         "select concern_id, pupil_ref, mentor_allocated, ingest_id, known_from, known_until, "
@@ -243,8 +245,9 @@ def test_a_schema_6_database_keeps_its_rows_the_new_columns_null(version_6_datab
             )
         ]
         assert columns[-4:] == ["ingest_id", "known_from", "known_until", "retired_by"]
+        assert columns[-5] == "trust_pupil_ref"  # schema 8, after schema 7's columns
         later = LATER_OPTIONAL_COLUMNS[dataset]
-        assert tuple(columns[-4 - len(later) : -4]) == later
+        assert tuple(columns[-5 - len(later) : -5]) == later
 
 
 def test_after_the_migration_old_and_new_exports_load_as_versions(version_6_database, load):

@@ -78,7 +78,9 @@ checked as (
             before('pupil_informed_on', pupil_informed_on_on, logged_at_ts::date, 'logged_at'),
             bad_bool('pupil_views_recorded', pupil_views_recorded, pupil_views_recorded_bool),
             bad_timestamp('mentor_last_contact_on', mentor_last_contact_on,
-                          mentor_last_contact_on_on)
+                          mentor_last_contact_on_on),
+            upn_in('trust_pupil_ref', trust_pupil_ref),
+            bad_trust_ref('trust_pupil_ref', trust_pupil_ref)
         ]) as row_faults
     from typed
 ),
@@ -111,6 +113,7 @@ final as (
         pupil_informed_on_on as pupil_informed_on,
         pupil_views_recorded_bool as pupil_views_recorded,
         mentor_last_contact_on_on as mentor_last_contact_on,
+        clean(trust_pupil_ref) as trust_pupil_ref,
         only_faults(row_faults || [
             duplicate_key(case when clean(concern_id) is not null then key_first_line end, line_no)
         ]) as faults,

@@ -89,6 +89,15 @@ create or replace temp macro upn_in(column_name, v) as case
         column_name || ' is a real UPN; use a pseudonym (safeguarding anonymise)')
 end;
 
+-- A trust pseudonym is written by `safeguarding anonymise --trust-key-file`: T- and 16 base32
+-- characters. Anything else (a UPN, a name, an academy's own P- pseudonym) would link nothing
+-- or link the wrong children.
+create or replace temp macro bad_trust_ref(column_name, v) as case
+    when clean(v) is not null and not regexp_full_match(clean(v), 'T-[A-Z2-7]{16}')
+        then fault(column_name, column_name || ' is not a trust pseudonym (T- and 16 letters '
+                   || 'and digits, written by safeguarding anonymise --trust-key-file)')
+end;
+
 create or replace temp macro before(column_name, later, earlier, earlier_name) as case
     when later < earlier then fault(column_name, column_name || ' is before ' || earlier_name)
 end;

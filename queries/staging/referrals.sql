@@ -69,7 +69,9 @@ checked as (
             -- a day against a moment: the day of the referral is not "before" it
             before('nfa_reconsidered_on', nfa_reconsidered_on_on, referred_at_ts::date,
                    'referred_at'),
-            bad_bool('early_help_offered', early_help_offered, early_help_offered_bool)
+            bad_bool('early_help_offered', early_help_offered, early_help_offered_bool),
+            upn_in('trust_pupil_ref', trust_pupil_ref),
+            bad_trust_ref('trust_pupil_ref', trust_pupil_ref)
         ]) as row_faults
     from typed
 ),
@@ -92,6 +94,7 @@ final as (
         escalated_at_ts as escalated_at,
         nfa_reconsidered_on_on as nfa_reconsidered_on,
         early_help_offered_bool as early_help_offered,
+        clean(trust_pupil_ref) as trust_pupil_ref,
         only_faults(row_faults || [
             duplicate_key(case when clean(referral_id) is not null then key_first_line end,
                           line_no)

@@ -42,10 +42,25 @@ def register(commands) -> None:
         action="store_true",
         help="create the key file first (refused if it already exists)",
     )
+    parser.add_argument(
+        "--trust-key-file",
+        type=Path,
+        metavar="KEY",
+        help="the trust's linking key, held by every academy: adds trust_pupil_ref, the same "
+        "for one child at every academy (concerns and referrals)",
+    )
+    parser.add_argument(
+        "--new-trust-key",
+        action="store_true",
+        help="create the trust linking key file first (once, for the whole trust)",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args) -> int:
+    if args.new_trust_key and args.trust_key_file is None:
+        print("--new-trust-key needs --trust-key-file KEY: where to write it.", file=sys.stderr)
+        return cli.EXIT_USAGE
     if args.raw is None and args.new_key and args.mapping is None and args.out is None:
         try:
             anonymise.create_key(args.key_file)
@@ -76,7 +91,13 @@ def run(args) -> int:
             return cli.EXIT_USAGE
     try:
         summary = anonymise.anonymise_file(
-            args.raw, args.mapping, args.key_file, args.out, new_key=args.new_key
+            args.raw,
+            args.mapping,
+            args.key_file,
+            args.out,
+            new_key=args.new_key,
+            trust_key_path=args.trust_key_file,
+            new_trust_key=args.new_trust_key,
         )
     except anonymise.AnonymiseRefused as refused:
         print(f"Refused, nothing written. {refused}", file=sys.stderr)
