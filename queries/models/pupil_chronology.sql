@@ -1,0 +1,121 @@
+-- pupil_chronology(windows, standards): one row per window and concern or referral about a
+-- pupil known by their trust_pupil_ref (the same child at every academy of the trust), logged
+-- or referred in the window and known at its knowledge time, in time order, judged at the
+-- as-of date by the shared deadline rules (concern_reviews, referral_deadlines).
+--   event_at            logged_at (a concern), referred_at (a referral)
+--   record              concern | referral
+--   concern_id, referral_id (a referral's concern when it names one)
+--   category            the concern's category (a referral: its concern's, when it names one)
+--   agency              a referral's agency
+--   status, outcome     a concern's; a referral's decision as outcome
+--   timeliness          a concern's DSL review status (on_time, late, outstanding,
+--                       not_yet_due); a children's social care referral's feedback status
+--                       (on_time, late, overdue, awaiting); a LADO referral on_time or late
+--   record_no           1, 2, ... in time order
+--   days_since_previous days from the pupil's previous record (a gap), null for the first
+--   is_move             the previous record was at another academy
+-- Columns: as_of_on, trust_pupil_ref, academy_code, pupil_ref, and those above.
+create or replace macro pupil_chronology(windows, standards) as table
+    with known_concerns as (
+        select
+            windows.as_of_on,
+            concerns.*
+        from concerns_versions as concerns
+        inner join windows(windows) as windows
+            on concerns.logged_at::date between windows.from_on and windows.last_event_on
+            and is_known(concerns.known_from, concerns.known_until, windows.known_at)
+        where concerns.trust_pupil_ref is not null
+    ),
+
+    known_referrals as (
+        select
+            windows.as_of_on,
+            referrals.*
+        from referrals_versions as referrals
+        inner join windows(windows) as windows
+            on referrals.referred_at::date between windows.from_on and windows.last_event_on
+            and is_known(referrals.known_from, referrals.known_until, windows.known_at)
+        where referrals.trust_pupil_ref is not null
+    ),
+
+    concern_events as (
+        select
+            known_concerns.as_of_on,
+            known_concerns.trust_pupil_ref,
+            known_concerns.academy_code,
+            known_concerns.pupil_ref,
+            known_concerns.logged_at as event_at,
+            'concern' as record,
+            known_concerns.concern_id,
+            null::varchar as referral_id,
+            known_concerns.category,
+            null::varchar as agency,
+            known_concerns.status,
+            known_concerns.outcome,
+            reviews.review_status as timeliness
+        from known_concerns
+        left join concern_reviews(windows, standards) as reviews
+            on reviews.as_of_on = known_concerns.as_of_on
+            and reviews.academy_code = known_concerns.academy_code
+            and reviews.concern_id = known_concerns.concern_id
+    ),
+
+    referral_events as (
+        select
+            known_referrals.as_of_on,
+            known_referrals.trust_pupil_ref,
+            known_referrals.academy_code,
+            known_referrals.pupil_ref,
+            known_referrals.referred_at as event_at,
+            'referral' as record,
+            known_referrals.concern_id,
+            known_referrals.referral_id,
+            known_concerns.category,
+            known_referrals.agency,
+            null::varchar as status,
+            known_referrals.decision as outcome,
+            case
+                when deadlines.feedback_status is not null then deadlines.feedback_status
+                when deadlines.is_lado_due and deadlines.is_lado_on_time then 'on_time'
+                when deadlines.is_lado_due then 'late'
+            end as timeliness
+        from known_referrals
+        left join known_concerns
+            on known_concerns.as_of_on = known_referrals.as_of_on
+            and known_concerns.academy_code = known_referrals.academy_code
+            and known_concerns.concern_id = known_referrals.concern_id
+        left join referral_deadlines(windows, standards) as deadlines
+            on deadlines.as_of_on = known_referrals.as_of_on
+            and deadlines.academy_code = known_referrals.academy_code
+            and deadlines.referral_id = known_referrals.referral_id
+    ),
+
+    events as (
+        select * from concern_events
+        union all
+        select * from referral_events
+    ),
+
+    ordered as (
+        select
+            *,
+            row_number() over (
+                partition by as_of_on, trust_pupil_ref
+                order by event_at, record, coalesce(concern_id, ''), coalesce(referral_id, '')
+            ) as record_no
+        from events
+    ),
+
+    final as (
+        select
+            ordered.*,
+            date_diff('day', previous.event_at::date, ordered.event_at::date) as days_since_previous,
+            coalesce(previous.academy_code <> ordered.academy_code, false) as is_move
+        from ordered
+        left join ordered as previous
+            on previous.as_of_on = ordered.as_of_on
+            and previous.trust_pupil_ref = ordered.trust_pupil_ref
+            and previous.record_no = ordered.record_no - 1
+    )
+
+    select * from final
