@@ -55,6 +55,31 @@ def check_role(scope: Scope) -> None:
         )
 
 
+def _run(con, name: str, as_of: dt.date, known_at, **params) -> pd.DataFrame:
+    window = Window(as_of, EARLIEST, as_of, known_at)
+    text = sql.load(name)
+    bound = metrics.bound(
+        {**params, "windows": bind([window])}, standards_module.load().query_parameters()
+    )
+    return con.execute(text, sql.params_for(text, bound)).df()
+
+
+def linked_pupils(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    as_of: dt.date,
+    known_at: dt.datetime | None = None,
+) -> pd.DataFrame:
+    """The children whose chronology this person may open: every child with a trust pseudonym
+    for the trust lead, those with a record at their academy for a DSL. Refuses governors."""
+    check_role(scope)
+    rows = _run(con, "chronology/linked_pupils", as_of, known_at)
+    if scope.role == "dsl":
+        own = set(scope.detail_academies)
+        rows = rows[[bool(own & set(codes)) for codes in rows["academy_codes"]]]
+    return rows.reset_index(drop=True)
+
+
 def read(
     con: duckdb.DuckDBPyConnection,
     trust_pupil_ref: str,
@@ -71,13 +96,7 @@ def read(
             "A child is found by their trust pseudonym: T- and 16 letters and digits (the "
             "trust_pupil_ref column of concerns and referrals)."
         )
-    window = Window(as_of, EARLIEST, as_of, known_at)
-    text = sql.load("chronology/pupil_chronology")
-    params = metrics.bound(
-        {"trust_pupil_ref": ref, "windows": bind([window])},
-        standards_module.load().query_parameters(),
-    )
-    rows = con.execute(text, sql.params_for(text, params)).df()
+    rows = _run(con, "chronology/pupil_chronology", as_of, known_at, trust_pupil_ref=ref)
     academies = set(rows["academy_code"])
     if scope.role == "dsl" and not academies & set(scope.detail_academies):
         # the same answer whether the child exists or not: a DSL learns nothing about

@@ -31,6 +31,7 @@ PAGES = {
     "commitments": "commitments",
     "compare": "compare",
     "trends": "trends",
+    "chronology": "chronology",
     "data": "data",
     "about": "about",
 }
@@ -260,3 +261,24 @@ def test_on_a_phone_the_agenda_comes_first_as_cards(signed_in_server, browser):
         assert not tab.locator(f".st-key-{layout.AGENDA_CARDS}").is_visible()
         assert tab.locator(f".st-key-{layout.AGENDA_TABLE}").is_visible()
         assert _box(tab, layout.AGENDA_TABLE)["y"] > _box(tab, layout.HEADLINE_TILES)["y"]
+
+
+def test_a_child_s_chronology_across_two_academies_in_chromium(browser, tmp_path):
+    """The chronology page on a hand-made trust (tests/test_chronology.py): one child at OAK
+    then ELM, as the trust lead previews it; the timeline and the table are kept to look at."""
+    from test_chronology import chronology_db
+
+    db = chronology_db(tmp_path)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with _streamlit(db, tmp_path / "server.log", SAFEGUARDING_ALLOW_DEMO_MODE="1") as url:
+        tab = browser.new_page(viewport={"width": 1400, "height": 1800})
+        try:
+            tab.goto(f"{url}/chronology?as_of={TODAY.isoformat()}")
+            _wait_until_finished(tab)
+            tab.screenshot(path=str(SCREENSHOTS / "chronology-child.png"), full_page=True)
+            text = tab.locator('[data-testid="stMainBlockContainer"]').inner_text()
+            assert tab.locator('[data-testid="stException"]').count() == 0
+            assert "Moves between academies" in text and "195 days" in text
+            assert tab.locator(".js-plotly-plot").count() == 1
+        finally:
+            tab.close()

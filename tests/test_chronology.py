@@ -30,6 +30,11 @@ EVERY = ("OAK", "ELM", "ASH")
 
 @pytest.fixture
 def db(tmp_path):
+    return chronology_db(tmp_path)
+
+
+def chronology_db(tmp_path):
+    """The database of the module's docstring (also opened by tests/test_page_chronology.py)."""
     return build(
         tmp_path,
         concerns=[

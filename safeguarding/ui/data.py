@@ -97,6 +97,8 @@ def query(name: str, window: Window | None = None, **params) -> pd.DataFrame:
         )
     scope = current_scope()
     query_tags = sql.tags(name)
+    if query_tags.get("records", "").startswith("chronology"):
+        raise PermissionError(f"{name} is one child's records: read it with data.chronology().")
     if "academy_codes" in params:
         allowed = (
             scope.detail_academies
@@ -543,4 +545,24 @@ def meeting_record_bytes(window: Window, since: dt.date, academies: Iterable[str
     with database.reader(database_path()) as con:
         return meeting_record.build(
             con, agenda.meeting(window, since), record, register, clock.now()
+        )
+
+
+def linked_pupils(window: Window) -> pd.DataFrame:
+    """The children whose chronology the viewer may open (safeguarding.chronology checks the
+    role: governors are refused here, whatever page asks)."""
+    from safeguarding import chronology
+
+    with cursor() as cur:
+        return chronology.linked_pupils(cur, current_scope(), window.as_of, window.known_at)
+
+
+def chronology(trust_pupil_ref: str, window: Window) -> pd.DataFrame:
+    """One child's chronology, if the viewer may see it (else chronology.ChronologyRefused).
+    Not cached: who may see it is checked on every read."""
+    from safeguarding import chronology as chronologies
+
+    with cursor() as cur:
+        return chronologies.read(
+            cur, trust_pupil_ref, current_scope(), window.as_of, window.known_at
         )

@@ -23,6 +23,7 @@ def pages() -> dict[str, list]:
         "Governance": [
             st.Page("pages/compare.py", title="Compare academies", icon=":material/compare:"),
             st.Page("pages/trends.py", title="Trends", icon=":material/trending_up:"),
+            st.Page("pages/chronology.py", title="Child chronology", icon=":material/timeline:"),
         ],
         "Data": [
             st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
