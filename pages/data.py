@@ -132,15 +132,26 @@ if outcome is not None:
                     },
                 )
 
-# Policy documents (Word, PDF, text) into the register: safeguarding import-policy
+# Policy documents (Word, PDF, text) into the register: safeguarding import-policy. Two steps:
+# read (nothing stored), then the person checks each field and confirms, and only then is the
+# register row written.
 policy_choices = policy_uploads.academy_choices(ctx.scope)
 policy_outcome = st.session_state.get("policy_last_outcome")
+policy_pending: policy_uploads.PolicyUploadOutcome | None = st.session_state.get("policy_pending")
+
+
+def _forget_review_tables() -> None:
+    for key in [k for k in st.session_state if str(k).startswith("policy_review_")]:
+        del st.session_state[key]
+
+
 if policy_choices and st.toggle(
     "Import policy documents (Word, PDF or text) into the policy register",
-    value=policy_outcome is not None,
+    value=policy_outcome is not None or policy_pending is not None,
     key="policy_import_open",
     help="Reads each document's title, dates, owner, amendment history, the policies it refers "
-    "to and the guidance it cites. What a document does not say is reported, not guessed.",
+    "to and the guidance it cites. You check what was read before anything is written. What a "
+    "document does not say is reported, not guessed.",
 ):
     policy_files = st.file_uploader(
         "Policy documents",
@@ -154,16 +165,20 @@ if policy_choices and st.toggle(
         format_func=lambda c: "Trust-wide" if c == TRUST else f"{names[c]} ({c})",
         key="policy_academy",
     )
-    if st.button("Import these documents", icon=":material/description:", key="policy_import"):
+    if st.button("Read these documents", icon=":material/description:", key="policy_import"):
         with st.spinner("Reading the documents…"):
-            st.session_state["policy_last_outcome"] = policy_uploads.import_uploads(
+            st.session_state["policy_pending"] = policy_uploads.read_uploads(
                 policy_files,
                 policy_academy,
                 uploads.DASHBOARD_USER,
                 ctx.scope,
                 uploads.WAIT_SECONDS,
             )
+        st.session_state.pop("policy_last_outcome", None)
+        _forget_review_tables()
         st.rerun()
+
+    # What the last confirmation wrote.
     if policy_outcome is not None and policy_outcome.problem:
         st.error(policy_outcome.problem, icon=":material/block:")
     for result in policy_outcome.results if policy_outcome is not None else ():
@@ -174,6 +189,82 @@ if policy_choices and st.toggle(
                 st.dataframe(policy_uploads.fields_table(result), hide_index=True)
                 for note in result.extract.notes:
                     st.caption(note)
+
+    # What was read, waiting for the person's check.
+    if policy_pending is not None:
+        if policy_pending.problem:
+            st.error(policy_pending.problem, icon=":material/block:")
+        edited = {}
+        for position, result in enumerate(policy_pending.results):
+            with st.container(border=True):
+                if result.status != "read":
+                    st.error(policy_uploads.message(result)[1])
+                    continue
+                st.markdown(f"**{policy_uploads.review_headline(result)}**")
+                checking = policy_uploads.checking_message(result)
+                if checking:
+                    st.warning(checking, icon=":material/help:")
+                st.caption(
+                    "Confirm each value or type the right one in **Your value**: dates as "
+                    "2026-09-01, 1 September 2026 or September 2026; empty leaves the field "
+                    "out. A value you change is recorded as yours, not the document's."
+                )
+                edited[position] = st.data_editor(
+                    policy_uploads.review_table(result),
+                    key=f"policy_review_{position}",
+                    hide_index=True,
+                    num_rows="fixed",
+                    width="stretch",
+                    # over 4rem, so that long text wraps (three lines) and is read whole
+                    row_height=70,
+                    disabled=[
+                        c for c in policy_uploads.REVIEW_COLUMNS if c != policy_uploads.VALUE_COLUMN
+                    ],
+                    column_config={
+                        "Field": st.column_config.TextColumn(width=115),
+                        policy_uploads.VALUE_COLUMN: st.column_config.TextColumn(
+                            width=175, help="What will be written: change it if it is wrong"
+                        ),
+                        "Evidence": st.column_config.TextColumn(
+                            width=150, help="The text in the document it was read from"
+                        ),
+                        "Where": st.column_config.TextColumn(
+                            width=245, help="The line of the document, as written"
+                        ),
+                        "Confidence": st.column_config.TextColumn(
+                            width=90, help="How sure the reading is"
+                        ),
+                        "Status": st.column_config.TextColumn(width=125),
+                    },
+                )
+                for note in result.extract.notes:
+                    st.caption(note)
+        confirm_column, discard_column = st.columns([3, 1])
+        if policy_pending.to_review and confirm_column.button(
+            "Confirm and add to the register",
+            icon=":material/check:",
+            type="primary",
+            key="policy_confirm",
+        ):
+            with st.spinner("Writing the register…"):
+                confirmed = policy_uploads.confirm_uploads(
+                    policy_pending.files,
+                    policy_pending.academy,
+                    uploads.DASHBOARD_USER,
+                    ctx.scope,
+                    uploads.WAIT_SECONDS,
+                    policy_uploads.corrections(policy_pending, edited),
+                )
+            st.session_state["policy_last_outcome"] = confirmed
+            st.session_state["policy_pending"] = policy_uploads.still_to_review(
+                policy_pending, confirmed
+            )
+            _forget_review_tables()
+            st.rerun()
+        if discard_column.button("Discard", icon=":material/delete:", key="policy_discard"):
+            st.session_state.pop("policy_pending", None)
+            _forget_review_tables()
+            st.rerun()
 
 # --- Freshness ------------------------------------------------------------------------------
 st.subheader("How fresh each academy's data is")

@@ -282,3 +282,51 @@ def test_a_child_s_chronology_across_two_academies_in_chromium(browser, tmp_path
             assert tab.locator(".js-plotly-plot").count() == 1
         finally:
             tab.close()
+
+
+def test_the_trust_lead_reviews_a_policy_document_before_it_is_added(
+    signed_in_server, browser, tmp_path
+):
+    """On the data page, a policy document is read and shown field by field, with the text each
+    value came from and how sure the reading is, before anything is written. A second, made-up
+    document has a reading too unsure to use: its row says "please check"."""
+    sample = PROJECT_ROOT / "tests" / "fixtures" / "policies" / "st-barts-cse-policy.txt"
+    unsure = tmp_path / "anti-bullying.txt"
+    unsure.write_text(
+        "Anti-Bullying Policy\n\nSeptember 2025\n\nNext review: March 2026\n\n"
+        "Owner: Headteacher\n\nThis policy sets out how the academy prevents bullying.\n"
+    )
+    with signed_in_tab(signed_in_server, browser, "trust_lead", path="data") as tab:
+        uploaders = tab.locator('[data-testid="stFileUploader"] input[type="file"]')
+        # The first click after a page is opened by its address can be lost (the toggle flips
+        # back on the rerun; the page did so before the review step too), so click until the
+        # policy uploader stays.
+        for _ in range(3):
+            tab.get_by_text("Import policy documents (Word, PDF or text)").click()
+            time.sleep(1)
+            _wait_until_finished(tab)
+            if uploaders.count() == 2:
+                break
+        uploaders.nth(1).set_input_files([str(sample), str(unsure)])
+        # the uploader shows a name shortened ("st-bart...policy.txt"), whole in its title
+        for name in (sample.name, unsure.name):
+            tab.locator(f'[title="{name}"]').first.wait_for(state="attached", timeout=30_000)
+        _wait_until_finished(tab)
+        tab.get_by_role("button", name="Read these documents").click()
+        reviews = [tab.locator(f".st-key-policy_review_{n}") for n in (0, 1)]
+        for review in reviews:
+            review.wait_for(timeout=60_000)
+        _wait_until_finished(tab)
+        confirm = tab.get_by_role("button", name="Confirm and add to the register")
+        assert confirm.is_visible()
+        assert tab.get_by_role("button", name="Discard").is_visible()
+        text = _main_text(tab)
+        assert "st-barts-cse-policy.txt: read" in text and "Nothing is stored yet" in text
+        assert "Please check: issued or approved date" in text
+        assert tab.locator('[data-testid="stException"]').count() == 0
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(SCREENSHOTS / "data-policy-review.png"), full_page=True)
+        # each document's review, its border and all, larger
+        for n, review in enumerate(reviews, start=1):
+            box = tab.locator('[data-testid="stVerticalBlock"]', has=review).last
+            box.screenshot(path=str(SCREENSHOTS / f"data-policy-review-{n}.png"))

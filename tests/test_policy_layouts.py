@@ -134,3 +134,12 @@ def test_the_last_row_of_a_review_table_is_the_version_in_force():
     )
     assert start(found, "last_reviewed") == D(2024, 9, 1)
     assert start(found, "next_review") == D(2025, 9, 1)
+
+
+def test_a_labelled_value_ends_with_its_line():
+    found = read(
+        "Synthetic Behaviour Policy\nOwner: Headteacher\nThis policy sets out how the academy "
+        "promotes good behaviour.\n"
+    )
+    assert found.value("owner") == "Headteacher"
+    assert not any("This policy sets out" in note for note in found.notes)

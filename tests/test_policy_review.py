@@ -169,3 +169,10 @@ def test_the_command_line_refuses_contradictory_options(trust, db, tmp_path, cap
     )
     assert "one document" in capsys.readouterr().err
     assert not db.exists() or rows(db, "select count(*) from policy_documents") == [(0,)]
+
+
+def test_an_empty_value_for_a_field_never_read_changes_nothing_and_says_nothing():
+    found = read(COVER)
+    corrected = apply_corrections(found, {"last_reviewed": ""}, "tester")
+    assert corrected.notes == found.notes
+    assert "last_reviewed" not in corrected.found

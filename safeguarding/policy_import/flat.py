@@ -143,10 +143,19 @@ def _with_values(text: str, separated) -> list[Pair]:
         line_end = text.find("\n\n", value_start)  # a blank line ends a value
         if line_end != -1:
             value_end = min(value_end, line_end)
-        value = text[value_start:value_end].strip()[:200]
+        value = _first_line(text[value_start:value_end])[:200]
         if value and name:
             pairs.append(Pair(name, label, value, start, True))
     return pairs
+
+
+def _first_line(value: str) -> str:
+    """A value ends with its line ("Owner: Headteacher" then a paragraph); a label that ends
+    its line takes the next line that has text ("Date of next review:" / "September 2026")."""
+    lines = [line.strip() for line in value.split("\n")]
+    if lines[0]:
+        return lines[0]
+    return next((line for line in lines[1:] if line), "")
 
 
 def _date_labels(text, words, starts, dates, date_ends) -> list[Pair]:

@@ -122,6 +122,8 @@ def apply_corrections(found: PolicyExtract, changes: Mapping[str, str], who: str
         current = result.found.get(name)
         if current is not None and text == shown(name, current.value):
             continue  # confirmed as read
+        if not text and current is None:
+            continue  # nothing was read and nothing is given: left as it is, no note
         result.to_check.pop(name, None)
         if not text:
             if name == "title":
