@@ -159,3 +159,33 @@ tables.show(
 components.download_csv(
     display, f"{funnel_metric}-by-academy.csv", "Download this table (CSV)", "compare_funnel_csv"
 )
+
+# Children who moved between academies: one child across the trust (issue 20) ----------------
+st.subheader("Children who moved between academies")
+moves = data.query(
+    "dashboard/cross_academy_moves", filters.window, academy_codes=list(ctx.academy_codes)
+)
+st.caption(
+    f"Children known by the trust's pseudonym whose records, {when}, are at one academy and then "
+    "at another: the moves, and the CSE concerns logged at the receiving academy after a child "
+    "came from the other (CSE often shows as a pattern across settings). Only academies that "
+    "add trust_pupil_ref to their exports are seen (docs/anonymise.md)."
+)
+if moves.empty:
+    st.info("No child known by a trust pseudonym moved between these academies in the window.")
+else:
+    names = {
+        code: ctx.academy_name(code) for code in ctx.scope.trust_total_academies or reference_codes
+    }
+    tables.show(
+        moves.assign(
+            from_academy_code=[names.get(c, c) for c in moves["from_academy_code"]],
+            to_academy_code=[names.get(c, c) for c in moves["to_academy_code"]],
+        ),
+        {
+            "from_academy_code": "From",
+            "to_academy_code": "To",
+            "moves": "Moves (records here after there)",
+            "cse_concerns_after_move": "CSE concerns after the move",
+        },
+    )

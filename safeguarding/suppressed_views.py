@@ -136,6 +136,8 @@ def count_table(
     shown = safe[
         (safe["period"] == wanted) & (safe["academy_code"] == view) & (safe[ROW_KEY] != "__all__")
     ]
+    if shown.empty:  # nothing to show in this view (a query of no rows for it)
+        return pd.DataFrame(columns=columns)
     shown = shown.join(labels, on=ROW_KEY)
     return shown[columns].reset_index(drop=True)
 

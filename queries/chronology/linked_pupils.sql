@@ -1,7 +1,7 @@
 -- One row per child known by a trust pseudonym (model pupil_chronology): how many concerns and
 -- referrals, at which academies, first and last, and whether they span academies: the list a
 -- chronology is opened from.
--- Parameters: $windows (one, from the first record), $standards.
+-- Parameters: $windows (one, from the first record).
 -- Records: chronology (only through safeguarding.chronology, which checks who is asking)
 with per_pupil as (
     select
@@ -13,7 +13,7 @@ with per_pupil as (
         count(*) filter (where is_move) as moves,
         min(event_at) as first_at,
         max(event_at) as last_at
-    from pupil_chronology($windows, $standards)
+    from pupil_chronology($windows)
     group by trust_pupil_ref
 ),
 

@@ -1,21 +1,23 @@
--- pupil_chronology(windows, standards): one row per window and concern or referral about a
+-- pupil_chronology(windows): one row per window and concern or referral about a
 -- pupil known by their trust_pupil_ref (the same child at every academy of the trust), logged
--- or referred in the window and known at its knowledge time, in time order, judged at the
--- as-of date by the shared deadline rules (concern_reviews, referral_deadlines).
+-- or referred in the window and known at its knowledge time, in time order. (Whether each was
+-- dealt with in time is the shared deadline models' to say: the chronology list joins
+-- concern_reviews and referral_deadlines for its one child, so that figures over every child
+-- do not compute deadlines they never show.)
 --   event_at            logged_at (a concern), referred_at (a referral)
 --   record              concern | referral
 --   concern_id, referral_id (a referral's concern when it names one)
 --   category            the concern's category (a referral: its concern's, when it names one)
 --   agency              a referral's agency
 --   status, outcome     a concern's; a referral's decision as outcome
---   timeliness          a concern's DSL review status (on_time, late, outstanding,
---                       not_yet_due); a children's social care referral's feedback status
---                       (on_time, late, overdue, awaiting); a LADO referral on_time or late
 --   record_no           1, 2, ... in time order
 --   days_since_previous days from the pupil's previous record (a gap), null for the first
 --   is_move             the previous record was at another academy
+--   came_from_academy_code  the academy of the child's latest earlier record at another
+--                       academy (null: none before): where a child who moved came from
+--   is_cse              a CSE concern (category or flag)
 -- Columns: as_of_on, trust_pupil_ref, academy_code, pupil_ref, and those above.
-create or replace macro pupil_chronology(windows, standards) as table
+create or replace macro pupil_chronology(windows) as table
     with known_concerns as (
         select
             windows.as_of_on,
@@ -52,12 +54,9 @@ create or replace macro pupil_chronology(windows, standards) as table
             null::varchar as agency,
             known_concerns.status,
             known_concerns.outcome,
-            reviews.review_status as timeliness
+            known_concerns.category = 'child_sexual_exploitation'
+            or coalesce(known_concerns.cse_flag, false) as is_cse
         from known_concerns
-        left join concern_reviews(windows, standards) as reviews
-            on reviews.as_of_on = known_concerns.as_of_on
-            and reviews.academy_code = known_concerns.academy_code
-            and reviews.concern_id = known_concerns.concern_id
     ),
 
     referral_events as (
@@ -74,20 +73,12 @@ create or replace macro pupil_chronology(windows, standards) as table
             known_referrals.agency,
             null::varchar as status,
             known_referrals.decision as outcome,
-            case
-                when deadlines.feedback_status is not null then deadlines.feedback_status
-                when deadlines.is_lado_due and deadlines.is_lado_on_time then 'on_time'
-                when deadlines.is_lado_due then 'late'
-            end as timeliness
+            false as is_cse
         from known_referrals
         left join known_concerns
             on known_concerns.as_of_on = known_referrals.as_of_on
             and known_concerns.academy_code = known_referrals.academy_code
             and known_concerns.concern_id = known_referrals.concern_id
-        left join referral_deadlines(windows, standards) as deadlines
-            on deadlines.as_of_on = known_referrals.as_of_on
-            and deadlines.academy_code = known_referrals.academy_code
-            and deadlines.referral_id = known_referrals.referral_id
     ),
 
     events as (
@@ -106,16 +97,40 @@ create or replace macro pupil_chronology(windows, standards) as table
         from events
     ),
 
+    came_from as (
+        select
+            ordered.as_of_on,
+            ordered.trust_pupil_ref,
+            ordered.record_no,
+            max(earlier.record_no) as from_record_no
+        from ordered
+        inner join ordered as earlier
+            on earlier.as_of_on = ordered.as_of_on
+            and earlier.trust_pupil_ref = ordered.trust_pupil_ref
+            and earlier.record_no < ordered.record_no
+            and earlier.academy_code <> ordered.academy_code
+        group by ordered.as_of_on, ordered.trust_pupil_ref, ordered.record_no
+    ),
+
     final as (
         select
             ordered.*,
             date_diff('day', previous.event_at::date, ordered.event_at::date) as days_since_previous,
-            coalesce(previous.academy_code <> ordered.academy_code, false) as is_move
+            coalesce(previous.academy_code <> ordered.academy_code, false) as is_move,
+            origin.academy_code as came_from_academy_code
         from ordered
         left join ordered as previous
             on previous.as_of_on = ordered.as_of_on
             and previous.trust_pupil_ref = ordered.trust_pupil_ref
             and previous.record_no = ordered.record_no - 1
+        left join came_from
+            on came_from.as_of_on = ordered.as_of_on
+            and came_from.trust_pupil_ref = ordered.trust_pupil_ref
+            and came_from.record_no = ordered.record_no
+        left join ordered as origin
+            on origin.as_of_on = came_from.as_of_on
+            and origin.trust_pupil_ref = came_from.trust_pupil_ref
+            and origin.record_no = came_from.from_record_no
     )
 
     select * from final
