@@ -41,6 +41,7 @@ pairs as (
         count(*) filter (where is_cse) as cse_concerns_after_move
     from records
     group by came_from_academy_code, academy_code
+    having moves > 0 or cse_concerns_after_move > 0
 ),
 
 final as (

@@ -34,6 +34,7 @@ from safeguarding.demo.trust import (
     make_traits,
     seeded_random,
 )
+from safeguarding.demo.trust_links import link_pupils
 from safeguarding.demo.writing import write_export
 
 MANIFEST_NAME = "planted_faults.json"
@@ -111,8 +112,12 @@ def generate_demo(out_dir: Path, options: DemoOptions) -> DemoResult:
     counts["policies"] += table_length(trust_register)
 
     by_dataset: dict[str, list[Path]] = {dataset: [] for dataset in ACADEMY_DATASETS}
+    every_table = {
+        academy.code: academy_tables(academy, options, calendar) for academy in academies
+    }
+    link_pupils(academies, every_table, options)
     for academy in academies:
-        tables = academy_tables(academy, options, calendar)
+        tables = every_table[academy.code]
         for dataset in ACADEMY_DATASETS:
             table = tables[dataset]
             style = export_style(academy.style_position, dataset)

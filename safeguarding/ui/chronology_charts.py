@@ -55,10 +55,16 @@ def timeline(rows: pd.DataFrame, names: dict[str, str]) -> go.Figure:
     figure.update_yaxes(
         categoryorder="array", categoryarray=[names.get(c, c) for c in reversed(academies)]
     )
-    return styled(
+    figure = styled(
         figure,
         "Every concern and referral, in time order",
         x_title="Date",
         y_title="Academy",
-        height=max(260, 120 + 60 * len(academies)),
+        height=max(320, 190 + 60 * len(academies)),
     )
+    # under the dates: a legend of several lines above the plot would run into the title
+    figure.update_layout(
+        legend={"orientation": "h", "yanchor": "top", "y": -0.42, "x": 0},
+        margin={"b": 130},
+    )
+    return figure
