@@ -99,20 +99,6 @@ def _run(
     return PolicyUploadOutcome(results=tuple(results), files=tuple(uploads), academy=academy)
 
 
-def import_uploads(
-    files: Iterable, academy: str | None, who: str, scope: Scope, wait_seconds: float
-) -> PolicyUploadOutcome:
-    """Read and store in one step, with no review (the values as read)."""
-    return _run(
-        files,
-        academy,
-        scope,
-        lambda uploads: import_documents(
-            uploads, academy=academy, who=who, wait_seconds=wait_seconds
-        ),
-    )
-
-
 def read_uploads(
     files: Iterable, academy: str | None, who: str, scope: Scope, wait_seconds: float
 ) -> PolicyUploadOutcome:
