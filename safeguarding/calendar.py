@@ -7,7 +7,9 @@ passed as `after_write` to `database.writer`, and so runs inside every write ses
 
 Bank holidays come from the `holidays` package (England and Wales). Academic terms default to
 Autumn 1 Sep–31 Dec, Spring 1 Jan–Easter Sunday, Summer Easter Monday–31 Aug; a trust can give
-its real term dates in `config/terms.toml`.
+its real term dates in `config/terms.toml`, and its half-terms there as [[holidays]]. A school
+day is a working day in a term and in no school holiday (`add_school_days(d, n)`): with the
+default terms and no holidays listed, every working day.
 """
 
 from __future__ import annotations
@@ -71,10 +73,11 @@ def load_term_overrides(path: Path | None = None) -> list[Term]:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise TermsFileError(f"{path} is not valid TOML: {error}. Fix the file.") from None
-    unknown = set(document) - {"terms"}
+    unknown = set(document) - {"terms", "holidays"}
     if unknown:
         raise TermsFileError(
-            f"{path}: unknown key {sorted(unknown)[0]!r}. The file holds only [[terms]] entries."
+            f"{path}: unknown key {sorted(unknown)[0]!r}. The file holds only [[terms]] and "
+            "[[holidays]] entries."
         )
     entries = document.get("terms", [])
     if not isinstance(entries, list):
@@ -90,8 +93,27 @@ def load_term_overrides(path: Path | None = None) -> list[Term]:
     return terms
 
 
-def _term_from_entry(path: Path, position: int, entry: object) -> Term:
-    where = f"{path}: [[terms]] entry {position}"
+def load_school_holidays(path: Path | None = None) -> list[Term]:
+    """The school holidays inside terms listed in config/terms.toml ([[holidays]]: half-terms,
+    training days), none without the file. No school day falls in one."""
+    path = path or terms_file()
+    if not path.is_file():
+        return []
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise TermsFileError(f"{path} is not valid TOML: {error}. Fix the file.") from None
+    entries = document.get("holidays", [])
+    if not isinstance(entries, list):
+        raise TermsFileError(f"{path}: 'holidays' must be a list of [[holidays]] tables.")
+    return sorted(
+        (_term_from_entry(path, n, entry, "holidays") for n, entry in enumerate(entries, 1)),
+        key=lambda holiday: holiday.starts_on,
+    )
+
+
+def _term_from_entry(path: Path, position: int, entry: object, table: str = "terms") -> Term:
+    where = f"{path}: [[{table}]] entry {position}"
     if not isinstance(entry, dict):
         raise TermsFileError(f"{where} must be a table with name, starts_on and ends_on.")
     unknown = set(entry) - {"name", "starts_on", "ends_on"}
@@ -155,6 +177,7 @@ def refresh_calendar(
     first_day, last_day = calendar_span(con, today)
     holidays_by_day = bank_holidays(first_day, last_day)
     terms = academic_terms(first_day, last_day, load_term_overrides(terms_path))
+    school_holidays = load_school_holidays(terms_path)
     con.execute(
         sql.load("calendar/calendar_days"),
         {
@@ -166,6 +189,9 @@ def refresh_calendar(
             "term_academic_years": [term.academic_year for term in terms],
             "term_starts": [term.starts_on for term in terms],
             "term_ends": [term.ends_on for term in terms],
+            "school_holiday_starts": [holiday.starts_on for holiday in school_holidays],
+            "school_holiday_ends": [holiday.ends_on for holiday in school_holidays],
         },
     )
     con.execute(sql.load("calendar/add_working_days"))
+    con.execute(sql.load("calendar/add_school_days"))

@@ -196,7 +196,7 @@ def test_terms_file_replaces_the_defaults_for_the_years_it_lists(tmp_path, monke
             "the terms A 2025/26 and B 2025/26 overlap",
         ),
         ("[[terms]]\nname = 'Autumn'\nstart = 2025-09-01\n", "unknown key 'start'"),
-        ("[holidays]\n", "unknown key 'holidays'"),
+        ("[vacations]\n", "unknown key 'vacations'"),
         ("[[terms]\n", "is not valid TOML"),
     ],
 )
@@ -218,3 +218,67 @@ def test_the_shipped_terms_file_keeps_the_defaults():
     shipped = paths.PROJECT_ROOT / "config" / "terms.toml"
     assert shipped.is_file()
     assert calendar.load_term_overrides(shipped) == []
+
+
+# --- school days: KCSIE's "within 5 days" of a move counts days the school is open -------------
+
+HALF_TERM = """
+[[holidays]]
+name = "Autumn half-term"
+starts_on = 2025-10-27
+ends_on = 2025-10-31
+"""
+
+
+def add_school_days(db, start: str, n: int) -> dt.date | None:
+    with database.reader(db) as con:
+        [(result,)] = con.execute(
+            "select add_school_days($start::date, $n)", {"start": start, "n": n}
+        ).fetchall()
+    return result
+
+
+@pytest.fixture
+def term_dates_db(tmp_path, monkeypatch):
+    """St Bart's 2025/26 terms with the October half-term (27-31 October 2025)."""
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "terms.toml").write_text(TERMS_2025_26 + HALF_TERM, encoding="utf-8")
+    monkeypatch.setenv("SAFEGUARDING_CONFIG", str(config))
+    return build(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("start", "n", "expected", "why"),
+    [
+        ("2025-10-01", 5, "2025-10-08", "Wednesday in term + 5: next Wednesday"),
+        ("2025-10-24", 5, "2025-11-07", "Friday before half-term: the week off is skipped"),
+        ("2025-10-29", 1, "2025-11-03", "a day in half-term + 1: the first day back"),
+        ("2025-12-19", 5, "2026-01-09", "the last day of term: the first 5 days of the new one"),
+        ("2026-03-27", 1, "2026-04-13", "end of spring term: the Easter holiday is skipped"),
+    ],
+)
+def test_add_school_days_skips_holidays_between_and_inside_terms(
+    term_dates_db, start, n, expected, why
+):
+    assert add_school_days(term_dates_db, start, n) == day(expected), why
+    # working days do not know the holidays
+    if start == "2025-10-24":
+        assert add_working_days(term_dates_db, start, n) == day("2025-10-31")
+
+
+def test_without_term_dates_a_school_day_is_a_working_day(empty_db):
+    for start, n in (("2025-05-02", 1), ("2025-12-24", 5), ("2028-02-28", 1)):
+        assert add_school_days(empty_db, start, n) == add_working_days(empty_db, start, n)
+    assert add_school_days(empty_db, "2028-02-28", 1) == day("2028-02-29")  # a leap day
+
+
+def test_a_bad_holidays_entry_is_refused_naming_the_file(tmp_path):
+    path = tmp_path / "terms.toml"
+    path.write_text("[[holidays]]\nname = 'Half-term'\nstarts_on = 2025-10-27\n")
+    with pytest.raises(calendar.TermsFileError) as error:
+        calendar.load_school_holidays(path)
+    assert str(path) in str(error.value) and "[[holidays]] entry 1" in str(error.value)
+    path.write_text("[holidays]\n")
+    with pytest.raises(calendar.TermsFileError, match="list of"):
+        calendar.load_school_holidays(path)

@@ -4,7 +4,10 @@
 -- a date d is the working day numbered working_day_no(d) + n (a Saturday shares Friday's number,
 -- so Saturday + 1 is Monday).
 -- Parameters: $first_day, $last_day; $bank_holiday_days, $bank_holiday_names (parallel lists);
--- $term_names, $term_academic_years, $term_starts, $term_ends (parallel lists, one per term).
+-- $term_names, $term_academic_years, $term_starts, $term_ends (parallel lists, one per term);
+-- $school_holiday_starts, $school_holiday_ends (half-terms and the like, inside terms).
+-- A school day is a working day in a term and in no school holiday; school_day_no counts them
+-- as working_day_no counts working days.
 create or replace table calendar_days as
 
 with days as (
@@ -48,23 +51,51 @@ numbered as (
     from classified
 ),
 
-final as (
+school_holidays as (
     select
-        numbered.day,
-        numbered.iso_weekday,
-        numbered.is_weekend,
-        numbered.is_bank_holiday,
-        numbered.bank_holiday_name,
-        numbered.is_working_day,
-        numbered.working_day_no,
-        numbered.is_month_end,
+        unnest($school_holiday_starts::date[]) as holiday_start_on,
+        unnest($school_holiday_ends::date[]) as holiday_end_on
+),
+
+termed as (
+    select
+        numbered.*,
         terms.academic_year,
         terms.term_name,
         terms.term_start_on,
         terms.term_end_on,
-        coalesce(numbered.day = terms.term_end_on, false) as is_term_end
+        numbered.is_working_day
+        and terms.term_name is not null
+        and not exists (
+            select 1
+            from school_holidays
+            where numbered.day between school_holidays.holiday_start_on
+                and school_holidays.holiday_end_on
+        ) as is_school_day
     from numbered
     left join terms on numbered.day between terms.term_start_on and terms.term_end_on
+),
+
+final as (
+    select
+        termed.day,
+        termed.iso_weekday,
+        termed.is_weekend,
+        termed.is_bank_holiday,
+        termed.bank_holiday_name,
+        termed.is_working_day,
+        termed.working_day_no,
+        termed.is_month_end,
+        termed.academic_year,
+        termed.term_name,
+        termed.term_start_on,
+        termed.term_end_on,
+        coalesce(termed.day = termed.term_end_on, false) as is_term_end,
+        termed.is_school_day,
+        sum(termed.is_school_day::integer) over (
+            order by termed.day rows between unbounded preceding and current row
+        ) as school_day_no
+    from termed
 )
 
 select * from final
