@@ -11,13 +11,17 @@ from metric_fixtures import TODAY, build, day, insert
 from safeguarding import calendar, database, paths
 
 
-def add_working_days(db, start: str, n: int) -> dt.date | None:
+def days_after(macro: str, db, start: str, n: int) -> dt.date | None:
     # Read-only, like the dashboard and the metrics command: the macro must be persisted.
     with database.reader(db) as con:
         [(result,)] = con.execute(
-            "select add_working_days($start::date, $n)", {"start": start, "n": n}
+            f"select {macro}($start::date, $n)", {"start": start, "n": n}
         ).fetchall()
     return result
+
+
+add_working_days = functools.partial(days_after, "add_working_days")
+add_school_days = functools.partial(days_after, "add_school_days")
 
 
 @pytest.fixture
@@ -228,14 +232,6 @@ name = "Autumn half-term"
 starts_on = 2025-10-27
 ends_on = 2025-10-31
 """
-
-
-def add_school_days(db, start: str, n: int) -> dt.date | None:
-    with database.reader(db) as con:
-        [(result,)] = con.execute(
-            "select add_school_days($start::date, $n)", {"start": start, "n": n}
-        ).fetchall()
-    return result
 
 
 @pytest.fixture

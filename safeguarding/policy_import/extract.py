@@ -21,11 +21,11 @@ needs as its key: without one in the document, the file name is used and the rep
 from __future__ import annotations
 
 import bisect
-import calendar as month_calendar
-import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
+
+from dateutil.relativedelta import relativedelta
 
 from safeguarding.policy_import import flat, labels
 from safeguarding.policy_import.dates import DateSpan, find_dates, is_only_a_date, parse_value
@@ -1343,8 +1343,8 @@ def _next_review_from_cycle(result: PolicyExtract) -> None:
     ):
         return
     months = int(cycle.value)
-    start = _add_months(version.value.start, months)
-    end = _add_months(version.value.end, months)
+    start = version.value.start + relativedelta(months=months)
+    end = version.value.end + relativedelta(months=months)
     text = f"{version.text} + {cycle.text}"
     span = DateSpan(start, end, version.value.precision, text)
     result.to_check["next_review"] = Found(
@@ -1354,12 +1354,6 @@ def _next_review_from_cycle(result: PolicyExtract) -> None:
         f"next review date: please check. The document states none; {version.text} plus its "
         f"review cycle ({cycle.text}) would make it {start:%B %Y}."
     )
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, month_calendar.monthrange(year, month)[1]))
 
 
 def _agree(one: Found, other: Found) -> bool:

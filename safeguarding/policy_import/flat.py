@@ -164,7 +164,7 @@ def _date_labels(text, words, starts, dates, date_ends) -> list[Pair]:
         before = bisect.bisect_left(starts, date.position) - 1
         for gap in range(0, GAP_WORDS + 1):
             end_word = before - gap
-            if end_word < 0 or words[end_word].end <= _previous_date_end(date_ends, date):
+            if end_word < 0 or words[end_word].end <= _previous_date_end(date_ends, date.position):
                 break
             if gap and _FIELD_WORD.match(words[end_word + 1].text):
                 break  # the nearest field word is the label's own, or the gap holds another
@@ -190,8 +190,9 @@ def _date_labels(text, words, starts, dates, date_ends) -> list[Pair]:
     return pairs
 
 
-def _previous_date_end(date_ends: list[int], date: DateSpan) -> int:
-    index = bisect.bisect_right(date_ends, date.position) - 1
+def _previous_date_end(date_ends: list[int], position: int) -> int:
+    """Where the last date ending at or before `position` ends (-1: none)."""
+    index = bisect.bisect_right(date_ends, position) - 1
     return date_ends[index] if index >= 0 else -1
 
 
@@ -255,7 +256,7 @@ def _longest_label(text, words, end_word, date_ends, need_strong) -> tuple[int, 
     """(first word, field) of the label ending at end_word: the shortest run of words that
     names a field, grown back over label words while it still names one. Growing only over
     label words keeps the value before it ("... Trust Board Approval Date") out of it."""
-    floor = _previous_date_end(date_ends, _At(words[end_word].start))
+    floor = _previous_date_end(date_ends, words[end_word].start)
     lowest = max(-1, end_word - LABEL_WORDS)
 
     def usable(first: int) -> bool:
@@ -305,8 +306,3 @@ def _starts_line(text: str, position: int) -> bool:
 
 def _span(text, words, first, last) -> str:
     return re.sub(r"\s+", " ", text[words[first].start : words[last].end])
-
-
-@dataclass(frozen=True)
-class _At:
-    position: int

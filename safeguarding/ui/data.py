@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from safeguarding import chronology as chronologies
 from safeguarding import database, metrics, metrics_definitions, periods, sql, suppressed_views
 from safeguarding import standards as standards_module
 from safeguarding.scope import Scope
@@ -551,17 +552,13 @@ def meeting_record_bytes(window: Window, since: dt.date, academies: Iterable[str
 def linked_pupils(window: Window) -> pd.DataFrame:
     """The children whose chronology the viewer may open (safeguarding.chronology checks the
     role: governors are refused here, whatever page asks)."""
-    from safeguarding import chronology
-
     with cursor() as cur:
-        return chronology.linked_pupils(cur, current_scope(), window.as_of, window.known_at)
+        return chronologies.linked_pupils(cur, current_scope(), window.as_of, window.known_at)
 
 
 def chronology(trust_pupil_ref: str, window: Window) -> pd.DataFrame:
     """One child's chronology, if the viewer may see it (else chronology.ChronologyRefused).
     Not cached: who may see it is checked on every read."""
-    from safeguarding import chronology as chronologies
-
     with cursor() as cur:
         return chronologies.read(
             cur, trust_pupil_ref, current_scope(), window.as_of, window.known_at
