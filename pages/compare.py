@@ -174,9 +174,8 @@ st.caption(
 if moves.empty:
     st.info("No child known by a trust pseudonym moved between these academies in the window.")
 else:
-    names = {
-        code: ctx.academy_name(code) for code in ctx.scope.trust_total_academies or reference_codes
-    }
+    # the trust reference names every academy a child may have come from, in view or not
+    names = dict(zip(every_academy["academy_code"], every_academy["academy_name"], strict=True))
     tables.show(
         moves.assign(
             from_academy_code=[names.get(c, c) for c in moves["from_academy_code"]],
