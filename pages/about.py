@@ -35,6 +35,7 @@ STANDARD_NAMES = {
     "data_freshness": "Data freshness",
     "suppression": "Small-number suppression",
     "required_policies": "Required policies",
+    "cp_file_transfer": "Child-protection file transfer",
 }
 
 # The metric definitions name the query that computes them; the query is the topic.
@@ -43,6 +44,8 @@ TOPICS = {
     "metrics/referrals": "Referrals",
     "metrics/staff_training": "Staff and training",
     "metrics/policies": "Policies",
+    "metrics/patterns": "Patterns and follow-through",
+    "metrics/transfers": "Children moving school",
 }
 
 

@@ -81,6 +81,8 @@ MEANING_OF_MISSING = {
     "dsl_reviewed_at": "not yet",
     "concern_id": "not linked",
     "feedback_at": "not yet",
+    "cp_file_sent_on": "not yet",
+    "receipt_confirmed_on": "not yet",
 }
 
 
@@ -441,4 +443,66 @@ else:
                     },
                     f"dsl-review-late-{filters.as_of.isoformat()}.csv",
                     key="referrals_dsl_late",
+                )
+
+# 8. Child-protection files follow a child who moves school -------------------------------------
+file_days = in_force.cp_file_transfer_school_days
+st.subheader("Child-protection files when a child moves school")
+components.help_popover("cp_file_sent_on_time_pct", "cp_file_receipt_confirmed_pct")
+if not _anything_due("cp_file_sent_on_time_pct"):
+    components.empty_state("leavers with a child-protection file whose transfer deadline passed")
+else:
+    _by_academy(
+        "cp_file_sent_on_time_pct",
+        "leavers with a child-protection file",
+        key="referrals_cp_file_on_time",
+        title=f"Files sent within {file_days} school days of the move, {when}",
+        value_title="Files sent to the new school by the deadline day (%)",
+        count_noun="files due",
+        none_text="no files due",
+    )
+    if _anything_due("cp_file_receipt_confirmed_pct"):
+        _by_academy(
+            "cp_file_receipt_confirmed_pct",
+            "child-protection files sent",
+            key="referrals_cp_file_receipt",
+            title=f"Files whose receipt the new school confirmed, {when}",
+            value_title="Files sent with receipt confirmed (%)",
+            count_noun="files sent",
+            none_text="no files sent",
+        )
+    st.caption(
+        f"The academy the child left sends the file within {file_days} school days (a working "
+        "day in a term and not in a school holiday, config/terms.toml): a move in the summer "
+        "holiday counts from the first day of the new term."
+    )
+    if ctx.detail_codes:
+        late_files = data.drill_down("cp_file_late_list", filters, ctx.detail_codes)
+        with st.expander(f"Files sent late or not yet sent ({len(late_files)})"):
+            if late_files.empty:
+                st.success("Every file past its deadline was sent on time.")
+            else:
+                _record_list(
+                    late_files.assign(
+                        to_academy=late_files["to_academy_code"]
+                        .map(names)
+                        .fillna("outside the trust")
+                    ),
+                    {
+                        "academy": "Left",
+                        "trust_pupil_ref": "Pupil (trust pseudonym)",
+                        "left_on": st.column_config.DateColumn("Left on", format="DD/MM/YYYY"),
+                        "to_academy": "Moved to",
+                        "cp_file_deadline_on": st.column_config.DateColumn(
+                            "File due", format="DD/MM/YYYY"
+                        ),
+                        "cp_file_sent_on": st.column_config.DateColumn(
+                            "File sent", format="DD/MM/YYYY"
+                        ),
+                        "receipt_confirmed_on": st.column_config.DateColumn(
+                            "Receipt confirmed", format="DD/MM/YYYY"
+                        ),
+                    },
+                    f"cp-files-late-{filters.as_of.isoformat()}.csv",
+                    key="referrals_cp_file_late",
                 )

@@ -33,7 +33,7 @@ CHANGES = ("new", "open", "resolved")
 DEFAULT_DAYS_SINCE = 7
 LONG_OPEN_WEEKS = 4
 # Items about a statutory deadline, escalated when still open too long (config/standards.toml).
-STATUTORY_KEY_ENDINGS = (":csc_feedback", ":dsl_review")
+STATUTORY_KEY_ENDINGS = (":csc_feedback", ":dsl_review", ":cp_file")
 DECISION_COLUMNS = [
     "owner_role",
     "owner_academy",

@@ -48,7 +48,10 @@ PSEUDONYM_KINDS = {"pupil": ("pupil_ref", "P-"), "staff": ("staff_ref", "S-")}
 TRUST_PUPIL_COLUMN = "trust_pupil_ref"
 TRUST_PUPIL_KIND = "trust_pupil"
 TRUST_PUPIL_PREFIX = "T-"
-LINKED_DATASETS = ("concerns", "referrals")
+LINKED_DATASETS = ("concerns", "referrals", "transfers")
+# A transfer is known to the trust only by the child's trust pseudonym (the receiving academy
+# has its own for the child): its export cannot be made without the trust key.
+NEEDS_TRUST_KEY = ("transfers",)
 PLACEHOLDER_ACADEMY = "CHANGEME"
 UNLISTED_CHOICES = ("keep", "blank", "other")
 
@@ -212,7 +215,9 @@ def load_mapping(path: Path) -> Mapping:
         rules.append(_column_rule(column, spec, key, bad))
 
     mapped = {rule.column for rule in rules}
-    missing = [c for c in contract.required if c != "academy_code" and c not in mapped]
+    # academy_code comes from the top level, trust_pupil_ref from --trust-key-file.
+    written_by_the_tool = ("academy_code", TRUST_PUPIL_COLUMN)
+    missing = [c for c in contract.required if c not in written_by_the_tool and c not in mapped]
     if missing:
         raise bad(
             "columns",
@@ -519,12 +524,19 @@ def _trust_link_rule(mapping: Mapping, trust_key_path, key_path: Path) -> Column
             "(from the same identifier as pupil_ref). Fix: delete that line from the mapping."
         )
     if trust_key_path is None:
+        if mapping.dataset in NEEDS_TRUST_KEY:
+            raise AnonymiseRefused(
+                f"{mapping.path.name} maps a {mapping.dataset} export, whose rows are known by "
+                f"{TRUST_PUPIL_COLUMN}, the child's pseudonym under the trust's linking key. Fix: "
+                "add --trust-key-file with the trust key's file (docs/anonymise.md)."
+            )
         return None
     pupil = next((r for r in mapping.rules if r.pseudonymise == "pupil"), None)
     if mapping.dataset not in LINKED_DATASETS or pupil is None:
         raise AnonymiseRefused(
             f"--trust-key-file links one child's records across the trust's academies: only "
-            f"{' and '.join(LINKED_DATASETS)} exports with a pupil identifier carry "
+            f"{', '.join(LINKED_DATASETS[:-1])} and {LINKED_DATASETS[-1]} exports with a pupil "
+            "identifier carry "
             f"{TRUST_PUPIL_COLUMN}, and {mapping.path.name} maps a {mapping.dataset} export"
             + ". Fix: leave out --trust-key-file for this export."
         )

@@ -67,7 +67,10 @@ ROLES = ("trust_lead", "governor", "local_governor")
 
 # The area sheets, by the query that computes each metric (every metric lands in one).
 AREAS = (
-    ("Referrals & concerns", ("metrics/concerns", "metrics/referrals", "metrics/patterns")),
+    (
+        "Referrals & concerns",
+        ("metrics/concerns", "metrics/referrals", "metrics/patterns", "metrics/transfers"),
+    ),
     ("Training", ("metrics/staff_training",)),
     ("Policies", ("metrics/policies",)),
 )
@@ -118,6 +121,7 @@ LIST_SHEETS = {
     "immediate_danger_late_list": "List - immediate danger late",
     "repeated_concerns_no_referral_list": "List - repeated concerns",
     "nfa_new_concern_list": "List - new concern after NFA",
+    "cp_file_late_list": "List - CP files late",
 }
 
 # Record-list columns holding a code of the data contract (or a status code of the queries):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-DATASETS = ("academies", "concerns", "referrals", "staff", "training", "policies")
+DATASETS = ("academies", "concerns", "referrals", "staff", "training", "policies", "transfers")
 
 CATEGORIES = (
     "child_sexual_exploitation",
@@ -251,6 +251,22 @@ CONTRACT: dict[str, Dataset] = {
             _c("issued_on", "date"),
             _c("kcsie_edition_referenced", "int"),
             _c("published_on_website", "bool"),
+        ),
+    ),
+    # Schema 9: one row per child with a child-protection file who left the academy (the
+    # academy_code) for another school, in or outside the trust. KCSIE: the file goes to the new
+    # school within 5 school days, and its receipt is confirmed.
+    "transfers": Dataset(
+        "transfers",
+        key=("academy_code", "trust_pupil_ref", "left_on"),
+        columns=(
+            ACADEMY_OPTIONAL,
+            _c("trust_pupil_ref", required=True),
+            _c("pupil_ref"),
+            _c("left_on", "date", required=True),
+            _c("to_academy_code", "code"),
+            _c("cp_file_sent_on", "date"),
+            _c("receipt_confirmed_on", "date"),
         ),
     ),
 }

@@ -31,7 +31,7 @@ import duckdb
 from safeguarding import clock, sql
 from safeguarding.paths import default_db_path
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 DEFAULT_LOCK_WAIT_SECONDS = 30.0
 
 

@@ -19,6 +19,8 @@ DATASETS_BEHIND = {
     "metrics/referrals": ("referrals",),
     "metrics/staff_training": ("staff", "training"),
     "metrics/policies": ("policies",),
+    "metrics/patterns": ("concerns", "referrals"),
+    "metrics/transfers": ("transfers",),
 }
 COLUMNS = ["dataset", "academy_code", "row_ref", "change", "changed_at", "by_file"]
 

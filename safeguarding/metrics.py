@@ -40,6 +40,7 @@ DRILL_DOWNS = (
     "immediate_danger_late_list",
     "repeated_concerns_no_referral_list",
     "nfa_new_concern_list",
+    "cp_file_late_list",
 )
 
 

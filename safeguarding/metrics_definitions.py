@@ -63,6 +63,9 @@ METRIC_IDS = (
     "prevent_training_pct",
     "policies_published_pct",
     "policies_approved_pct",
+    # One child across the trust (docs/product.md §4.3): child-protection files follow a move.
+    "cp_file_sent_on_time_pct",
+    "cp_file_receipt_confirmed_pct",
 )
 
 # The overview's tiles and the meeting record's figures, in this order.

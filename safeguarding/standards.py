@@ -53,6 +53,9 @@ class Standards:
     mentor_contact_days: int
     # CSE awareness, online safety and Prevent training stay in date this many months (§10).
     topic_training_valid_months: int
+    # A leaver's child-protection file reaches the new school by this many school days after
+    # the day they left (KCSIE Part 2; school days: config/terms.toml).
+    cp_file_transfer_school_days: int
     # The bodies that may approve a safeguarding policy (matched ignoring case and punctuation).
     policy_approving_bodies: tuple[str, ...]
     # The `source` of each section, e.g. sources["csc_feedback"], for tooltips and docs.
@@ -147,6 +150,7 @@ SCHEMA: dict[str, dict[str, tuple[str, Callable[[Any], Any]]]] = {
     "mentoring": {"contact_within_days": ("mentor_contact_days", _whole_number(1))},
     "topic_training": {"valid_months": ("topic_training_valid_months", _whole_number(1))},
     "policy_approval": {"approving_bodies": ("policy_approving_bodies", _list_of_names)},
+    "cp_file_transfer": {"target_school_days": ("cp_file_transfer_school_days", _whole_number(1))},
 }
 APPROVING_BODIES = [
     "Trust board",
@@ -155,6 +159,10 @@ APPROVING_BODIES = [
     "Local governing committee",
     "Governing body",
 ]
+CP_FILE_TRANSFER_SOURCE = (
+    "KCSIE 2025 Part 2 (the DSL transfers the child protection file to the new school within "
+    "5 days for an in-year transfer or within the first 5 days of the start of a new term)"
+)
 # Sections added after trusts wrote their own files: a file without one gets these values.
 DEFAULT_SECTIONS: dict[str, dict[str, Any]] = {
     "escalation": {
@@ -177,6 +185,10 @@ DEFAULT_SECTIONS: dict[str, dict[str, Any]] = {
     "policy_approval": {
         "approving_bodies": APPROVING_BODIES,
         "source": "Trust scheme of delegation: safeguarding policies approved by the board",
+    },
+    "cp_file_transfer": {
+        "target_school_days": 5,
+        "source": CP_FILE_TRANSFER_SOURCE,
     },
 }
 

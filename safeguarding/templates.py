@@ -174,6 +174,24 @@ EXAMPLE_ROWS: dict[str, list[dict[str, str]]] = {
             "approved_by": "Trust board",
         },
     ],
+    "transfers": [
+        {
+            "academy_code": "OAK",
+            "trust_pupil_ref": "T-EXAMPLEPUPIL2345",
+            "pupil_ref": "PUP-OAK-000456",
+            "left_on": "2025-07-22",
+            "to_academy_code": "ELM",
+            "cp_file_sent_on": "2025-09-03",
+            "receipt_confirmed_on": "2025-09-04",
+        },
+        {
+            "academy_code": "OAK",
+            "trust_pupil_ref": "T-EXAMPLEPUPIL7777",
+            "pupil_ref": "PUP-OAK-000789",
+            "left_on": "2025-11-14",
+            "cp_file_sent_on": "2025-11-18",
+        },
+    ],
 }
 
 

@@ -17,7 +17,15 @@ import time_machine
 from safeguarding import clock, database
 from safeguarding.ingest import ingest_files
 
-DATASET_TABLES = ("academies", "concerns", "referrals", "staff", "training", "policies")
+DATASET_TABLES = (
+    "academies",
+    "concerns",
+    "referrals",
+    "staff",
+    "training",
+    "policies",
+    "transfers",
+)
 # Every version ever loaded: a refused file must leave the history unchanged too.
 VERSION_TABLES = tuple(f"{table}_versions" for table in DATASET_TABLES[1:])
 

@@ -52,6 +52,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "start_date": "2020-01-06",
     },
     "training": {"academy_code": "OAK"},
+    "transfers": {"academy_code": "OAK"},
     "policies": {"academy_code": "OAK", "policy_type": "other", "review_cycle_months": 12},
 }
 
@@ -72,7 +73,7 @@ def build(
 
 
 # Every version of these is kept (<table>_versions); a fixture's rows are known from the start.
-VERSIONED = ("concerns", "referrals", "staff", "training", "policies")
+VERSIONED = ("concerns", "referrals", "staff", "training", "policies", "transfers")
 KNOWN_FROM_THE_START = dt.datetime(1970, 1, 1)
 
 

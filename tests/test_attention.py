@@ -35,6 +35,10 @@ def _course(staff_ref, course, completed_on):
     return {"staff_ref": staff_ref, "course": course, "completed_on": completed_on}
 
 
+def _leaver(name, left_on, **more):
+    return {"trust_pupil_ref": f"T-{name:A<16}", "left_on": left_on, **more}
+
+
 @pytest.fixture(scope="module")
 def trust(tmp_path_factory):
     return build(
@@ -96,6 +100,15 @@ def trust(tmp_path_factory):
             _course("S-DEPUTY", "safeguarding_update", "2025-01-10"),
             _course("S-DEPUTY", "dsl_refresh", "2025-01-10"),  # a refresher alone never counts
         ],
+        transfers=[
+            # Thu 15 May + 5 school days (no term dates: working days): due Thu 22 May; not
+            # sent, 5 working days overdue (Fri 23, Tue 27 - Fri 30; Mon 26 a bank holiday).
+            _leaver("OVERDUE", "2025-05-15", to_academy_code="ELM"),
+            # sent late: history, counted by cp_file_sent_on_time_pct, not an action
+            _leaver("SENTLATE", "2025-05-01", cp_file_sent_on="2025-05-20"),
+            # Tue 27 May: due Tue 3 June, after the as-of date
+            _leaver("AWAITING", "2025-05-27"),
+        ],
         policies=[
             {
                 "policy_title": "CSE policy",
@@ -144,6 +157,7 @@ def test_the_items_are_those_counted_by_hand(trust):
         ),
         "concern:OAK:C-REVIEWED-LATER:dsl_review": (None, 7, na),
         "concern:OAK:C-WAITING:dsl_review": (None, 0, na),
+        "transfer:OAK:T-OVERDUEAAAAAAAAA:2025-05-15:cp_file": (None, 5, na),
         "staff:OAK:S-EXPIRED:safeguarding_training": ("safeguarding_training_in_date_pct", na, 29),
         "staff:OAK:S-NEVER:safeguarding_training": ("safeguarding_training_in_date_pct", na, na),
         "staff:OAK:S-EXPIRING:safeguarding_training": ("training_expiring_30d", na, na),
@@ -193,6 +207,9 @@ def test_the_areas_say_what_each_item_is(trust):
         items.loc["referral:OAK:R-SILENT:csc_feedback", "detail"] == "No feedback yet; not chased"
     )
     assert items.loc["concern:OAK:C-WAITING:dsl_review", "area"] == "DSL review overdue"
+    assert items.loc["transfer:OAK:T-OVERDUEAAAAAAAAA:2025-05-15:cp_file", "detail"] == (
+        "Left 15 May 2025 for ELM; the file has not been sent"
+    )
     stale = items[items["area"] == "Data stale"]
     assert len(stale) == 3 * 5 and stale["metric"].isna().all()  # nothing was ever exported
     flags = items[items["area"] == "Policy flag"]

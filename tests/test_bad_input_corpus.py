@@ -208,16 +208,16 @@ CASES: list[Case] = [
         "headers-match-no-dataset",
         "export.csv",
         lambda: b"colour,size,weight\nred,1,2\n",
-        "its headers match none of the six datasets (academies, concerns, referrals, staff, "
-        "training, policies)",
+        "its headers match none of the 7 datasets (academies, concerns, referrals, staff, "
+        "training, policies, transfers)",
         "--dataset",
     ),
     Case(
         "header-only-no-dataset",
         "export.csv",
         lambda: b"foo,bar\n",
-        "its headers match none of the six datasets (academies, concerns, referrals, staff, "
-        "training, policies)",
+        "its headers match none of the 7 datasets (academies, concerns, referrals, staff, "
+        "training, policies, transfers)",
         "config/aliases.toml",
     ),
     Case(

@@ -17,7 +17,7 @@ from safeguarding import sql
 from safeguarding.paths import QUERIES_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
-BASE_TABLES = ("concerns", "referrals", "staff", "training", "policies")
+BASE_TABLES = ("concerns", "referrals", "staff", "training", "policies", "transfers")
 READS_BASE_TABLE = re.compile(rf"\b(?:from|join)\s+({'|'.join(BASE_TABLES)})\b", re.IGNORECASE)
 
 

@@ -216,7 +216,7 @@ def test_a_schema_6_database_keeps_its_rows_the_new_columns_null(version_6_datab
     with database.writer(db):
         pass  # opening a writer migrates
     assert rows(db, "select max(version) from schema_version") == [(database.SCHEMA_VERSION,)]
-    assert database.SCHEMA_VERSION == 8
+    assert database.SCHEMA_VERSION >= 8
     assert rows(
         db,
         "select concern_id, pupil_ref, mentor_allocated, ingest_id, known_from, known_until, "

@@ -37,7 +37,7 @@ def test_headers_match_ignoring_case_spaces_and_punctuation_and_through_aliases(
 def test_headers_matching_no_dataset_are_refused(trust):
     result = trust("c.csv", "colour,size,weight\nred,1,2\n")
     assert result.status == "refused"
-    assert "match none of the six datasets" in result.message and "--dataset" in result.message
+    assert "match none of the 7 datasets" in result.message and "--dataset" in result.message
 
 
 def test_missing_required_column_is_refused_naming_it(trust, db):

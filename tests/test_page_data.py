@@ -71,8 +71,8 @@ def test_data_page_default_shows_freshness_history_and_templates(page, demo_db):
     history = app.dataframe[1].value
     assert list(history["file_name"]) == _history_files(demo_db)[: len(history)]
     labels = {b.proto.label for b in app.get("download_button")}
-    assert {"Academies", "Concerns", "All six (Excel workbook)"} <= labels
-    assert len(labels) == 7
+    assert {"Academies", "Concerns", "Transfers", "All 7 (Excel workbook)"} <= labels
+    assert len(labels) == 8
 
 
 def test_changed_filters_narrow_freshness_and_history_and_mark_stale(page, demo_db, time_machine):

@@ -25,6 +25,7 @@ SECTIONS = [
     "Referrals waiting for feedback past the deadline",
     "Referrals to the LADO (allegations about adults)",
     "DSL review of concerns",
+    "Child-protection files when a child moves school",
 ]
 
 
@@ -112,7 +113,41 @@ def test_overdue_list_is_the_drill_down_with_a_download(page, demo_db):
     assert listed["referral_id"].tolist() == overdue["referral_id"].tolist()
     assert "pupil_ref" in listed.columns
     labels = [b.proto.label for b in app.get("download_button")]
-    assert labels.count("Download this list (CSV)") == 2  # overdue list and late DSL reviews
+    # the overdue list, late DSL reviews and child-protection files sent late
+    assert labels.count("Download this list (CSV)") == 3
+
+
+def test_child_protection_files_match_the_metrics_query_and_list_the_late_ones(
+    page, demo_db, academy_names
+):
+    app = page("pages/referrals.py")
+    expected = metric_frame(demo_db, TODAY, TODAY - dt.timedelta(days=364), None)
+    for key, metric_id in [
+        ("referrals_cp_file_on_time", "cp_file_sent_on_time_pct"),
+        ("referrals_cp_file_receipt", "cp_file_receipt_confirmed_pct"),
+    ]:
+        rows = expected[expected.metric == metric_id].set_index("academy_code").drop(index="TRUST")
+        assert rows["denominator"].sum() > 0, metric_id  # the demo trust has leavers
+        bars = _bars_by_academy(chart(app, key))
+        for code, row in rows.iterrows():
+            if not np.isnan(row.value):
+                assert bars[academy_names[code]] == pytest.approx(row.value), (metric_id, code)
+    with database.reader(demo_db) as con:
+        late = metrics.drill_down(con, "cp_file_late_list", TODAY)
+    listed = next(df.value for df in app.dataframe if "trust_pupil_ref" in df.value.columns)
+    assert listed["trust_pupil_ref"].tolist() == late["trust_pupil_ref"].tolist()
+    trust = expected[(expected.metric == "cp_file_sent_on_time_pct")].set_index("academy_code")
+    assert len(late) == trust.loc["TRUST", "denominator"] - trust.loc["TRUST", "numerator"]
+
+
+def test_a_governor_sees_the_file_figures_and_no_leaver(demo_db, monkeypatch):
+    app = open_as("governor", "pages/referrals.py", demo_db, monkeypatch)
+    assert not app.exception
+    headings = [s.value for s in app.subheader]
+    assert "Child-protection files when a child moves school" in headings
+    for frame in (df.value for df in app.dataframe):
+        assert "trust_pupil_ref" not in frame.columns and "pupil_ref" not in frame.columns
+    assert not any(e.label.startswith("Files sent late") for e in app.expander)
 
 
 def test_one_academy_and_a_term_window(page, demo_db, academy_names):

@@ -103,7 +103,7 @@ def test_the_trust_key_must_not_be_the_academy_key_and_only_linked_datasets_take
         'staff_ref = { from = "UPN", pseudonymise = "staff" }\nrole = "Status"\n'
         'start_date = "Date Added"\n'
     )
-    with pytest.raises(AnonymiseRefused, match="only concerns and referrals"):
+    with pytest.raises(AnonymiseRefused, match="only concerns, referrals and transfers"):
         anonymise_file(
             raw,
             staff_mapping,

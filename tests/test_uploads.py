@@ -176,6 +176,7 @@ def test_templates_are_one_csv_per_dataset_and_the_workbook():
         "staff.csv",
         "training.csv",
         "policies.csv",
+        "transfers.csv",
         "safeguarding-exports.xlsx",
     }
     assert found["concerns.csv"].data.startswith(b"academy_code,concern_id")

@@ -10,6 +10,8 @@
 --                          dsl_review_on_time_pct, not an action.
 --   induction due          a starter inside the induction window with nothing in date
 --   DSL/governor training expiring within 30 days (training_expiring_30d is staff training)
+--   Child-protection file not sent   a leaver's file past its deadline and still not sent (one
+--                          sent late is history, counted by cp_file_sent_on_time_pct)
 -- key is stable from day to day for the same underlying thing, e.g.
 -- referral:OAK:R-123:csc_feedback. Overdue is counted in working days for statutory deadlines
 -- (overdue_working_days: 0 = due on the as-of date) and in calendar days for the others
@@ -53,6 +55,26 @@ review_items as (
         null::integer as overdue_days
     from concern_reviews($windows, $standards)
     where review_status = 'outstanding'
+      and list_contains($academy_codes::varchar[], academy_code)
+),
+
+transfer_items as (
+    select
+        2 as priority,
+        'transfer:' || academy_code || ':' || trust_pupil_ref || ':' || strftime(left_on, '%Y-%m-%d')
+        || ':cp_file' as key,
+        'Child-protection file not sent' as area,
+        null::varchar as metric,
+        academy_code,
+        'Leaver ' || trust_pupil_ref || coalesce(' (' || pupil_ref || ')', '') as item,
+        'Left ' || strftime(left_on, '%-d %b %Y') || ' for '
+        || coalesce(to_academy_code, 'a school outside the trust')
+        || '; the file has not been sent' as detail,
+        cp_file_deadline_on as due_on,
+        overdue_working_days,
+        null::integer as overdue_days
+    from transfer_deadlines($windows, $standards)
+    where file_status = 'overdue'
       and list_contains($academy_codes::varchar[], academy_code)
 ),
 
@@ -168,6 +190,8 @@ final as (
     select * from referral_items
     union all by name
     select * from review_items
+    union all by name
+    select * from transfer_items
     union all by name
     select * from dsl_items
     union all by name

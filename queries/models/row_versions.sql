@@ -1,6 +1,7 @@
 -- row_versions(): one row per version of a row of any dataset that keeps its history (product.md
 -- §2.5), with a pseudonymous reference to the row (concern_id, referral_id, staff_ref, the staff
--- member's course and date, the policy's register key), the ingest that brought the version
+-- member's course and date, the policy's register key, the moving child's trust pseudonym and
+-- the day they left), the ingest that brought the version
 -- and the one that superseded or retired it.
 -- Columns: dataset, academy_code, row_ref, ingest_id, known_from, known_until, retired_by.
 create or replace macro row_versions() as table
@@ -24,6 +25,10 @@ create or replace macro row_versions() as table
         select 'policies', academy_code, policy_key,
             ingest_id, known_from, known_until, retired_by
         from policies_versions
+        union all
+        select 'transfers', academy_code, trust_pupil_ref || ' ' || left_on,
+            ingest_id, known_from, known_until, retired_by
+        from transfers_versions
     )
 
     select * from final

@@ -5,3 +5,4 @@ union all select 'referrals', count(*) from referrals
 union all select 'staff', count(*) from staff
 union all select 'training', count(*) from training
 union all select 'policies', count(*) from policies
+union all select 'transfers', count(*) from transfers

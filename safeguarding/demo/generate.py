@@ -25,6 +25,7 @@ from safeguarding.demo.school_calendar import SchoolCalendar
 from safeguarding.demo.staff import StaffBuilder
 from safeguarding.demo.styles import ExportStyle, export_style
 from safeguarding.demo.tables import Table, table_length
+from safeguarding.demo.transfers import make_transfers
 from safeguarding.demo.trust import (
     Academy,
     DemoOptions,
@@ -40,10 +41,10 @@ from safeguarding.demo.writing import write_export
 MANIFEST_NAME = "planted_faults.json"
 ACADEMIES_FILE = "academies.csv"
 TRUST_POLICIES_FILE = "TRUST-policies.csv"
-ACADEMY_DATASETS = ("staff", "training", "policies", "concerns", "referrals")
+ACADEMY_DATASETS = ("staff", "training", "policies", "concerns", "referrals", "transfers")
 GENERATED_FILE = re.compile(
     r"academies\.csv|TRUST-policies\.csv|planted_faults\.json"
-    r"|[A-Z0-9]{2,10}-(staff|training|policies|concerns|referrals)\.(csv|xlsx)"
+    r"|[A-Z0-9]{2,10}-(staff|training|policies|concerns|referrals|transfers)\.(csv|xlsx)"
 )
 
 
@@ -115,7 +116,9 @@ def generate_demo(out_dir: Path, options: DemoOptions) -> DemoResult:
     every_table = {
         academy.code: academy_tables(academy, options, calendar) for academy in academies
     }
-    link_pupils(academies, every_table, options)
+    moves = link_pupils(academies, every_table, options)
+    for code, transfers in make_transfers(academies, moves, options, calendar).items():
+        every_table[code]["transfers"] = transfers
     for academy in academies:
         tables = every_table[academy.code]
         for dataset in ACADEMY_DATASETS:
@@ -132,7 +135,7 @@ def generate_demo(out_dir: Path, options: DemoOptions) -> DemoResult:
             counts[dataset] += table_length(table) + len(planted_rows)
     files.extend(by_dataset["staff"] + by_dataset["training"])
     files.append(trust_file)
-    for dataset in ("policies", "concerns", "referrals"):
+    for dataset in ("policies", "concerns", "referrals", "transfers"):
         files.extend(by_dataset[dataset])
 
     manifest = [fault.as_json() for fault in faults]

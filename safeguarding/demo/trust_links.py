@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import bisect
 import hashlib
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -25,10 +26,29 @@ def trust_ref(academy_code: str, pupil_ref: str) -> str:
     return "T-" + base64.b32encode(digest[:10]).decode("ascii")
 
 
+@dataclass(frozen=True)
+class Move:
+    """A child who left `from_code` after `last_there` and whose first concern at `to_code`
+    (None: a school outside the trust) was `first_here`."""
+
+    from_code: str
+    to_code: str | None
+    trust_pupil_ref: str
+    pupil_ref: str
+    last_there: np.datetime64
+    first_here: np.datetime64 | None
+
+
+# Of the pupils with concerns who did not move within the trust, the share who left for a
+# school outside it (the transfers dataset follows them too).
+LEFT_TRUST_SHARE = 0.04
+
+
 def link_pupils(
     academies: list[Academy], tables: dict[str, dict[str, Table]], options: DemoOptions
-) -> None:
-    """Fill trust_pupil_ref in every academy's concerns and referrals, in place."""
+) -> list[Move]:
+    """Fill trust_pupil_ref in every academy's concerns and referrals, in place; the moves made
+    (within the trust and out of it), for the transfers exports."""
     spans = {academy.code: _spans(tables[academy.code]["concerns"]) for academy in academies}
     refs = {(code, p): trust_ref(code, p) for code, span in spans.items() for p in span}
     # a primary pupil moves up once, after their last concern at the primary
@@ -39,6 +59,8 @@ def link_pupils(
         for pupil, (_, last) in span.items()
     )
     rnd = seeded_random(options, "TRUST", "moves")
+    moves = []
+    arrived = set()  # (academy, pupil) of the children who came from a primary
     for academy in (a for a in academies if a.phase == "secondary"):
         listed = sorted(spans[academy.code])
         for pupil in rnd.sample(listed, int(len(listed) * MOVED_SHARE)):
@@ -46,8 +68,21 @@ def link_pupils(
             earlier = bisect.bisect_left(leavers, (spans[academy.code][pupil][0],))
             if not earlier:
                 continue
-            _, code, primary_pupil = leavers.pop(rnd.randrange(earlier))
+            last, code, primary_pupil = leavers.pop(rnd.randrange(earlier))
             refs[(academy.code, pupil)] = refs[(code, primary_pupil)]
+            arrived.add((academy.code, pupil))
+            first = spans[academy.code][pupil][0]
+            moves.append(
+                Move(code, academy.code, refs[(code, primary_pupil)], primary_pupil, last, first)
+            )
+    for last, code, primary_pupil in rnd.sample(leavers, int(len(leavers) * LEFT_TRUST_SHARE)):
+        moves.append(Move(code, None, refs[(code, primary_pupil)], primary_pupil, last, None))
+    # the other academies' pupils leave the trust now and then (a managed move, a family move)
+    for academy in (a for a in academies if a.phase != "primary"):
+        listed = sorted(p for p in spans[academy.code] if (academy.code, p) not in arrived)
+        for pupil in rnd.sample(listed, int(len(listed) * LEFT_TRUST_SHARE)):
+            last = spans[academy.code][pupil][1]
+            moves.append(Move(academy.code, None, refs[(academy.code, pupil)], pupil, last, None))
     for academy in academies:
         for dataset in ("concerns", "referrals"):
             table = tables[academy.code][dataset]
@@ -55,6 +90,7 @@ def link_pupils(
                 [refs.get((academy.code, p), "") if p else "" for p in table["pupil_ref"]],
                 dtype=object,
             )
+    return moves
 
 
 def _spans(concerns: Table) -> dict[str, tuple[np.datetime64, np.datetime64]]:

@@ -162,8 +162,7 @@ def _detect_dataset(headers: list[str], aliases: Aliases) -> str:
     score = scores[best][1]
     if score < 4:
         raise FileRefused(
-            "its headers match none of the six datasets (academies, concerns, referrals, "
-            "staff, training, policies)",
+            f"its headers match none of the {len(DATASETS)} datasets ({', '.join(DATASETS)})",
             "use the column names in templates/ or docs/data-contract.md, add your system's "
             "names to config/aliases.toml, or say which dataset it is (the Dataset choice on "
             "the Data page, or --dataset on the command line).",

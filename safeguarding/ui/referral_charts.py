@@ -333,8 +333,11 @@ def by_academy_figure(
         title,
         x_title=value_title,
         percent_on_x=unit == "%",
-        height=max(340, 130 + 42 * len(order)),
+        height=max(340, 160 + 42 * len(order)),
     )
+    # The RAG bands and the trust line make a legend that wraps to two lines at a laptop's
+    # width: room for it between the title and the bars, so it never covers the title.
+    figure.update_layout(margin={"t": 95})
     if unit != "%":
         figure.update_xaxes(range=[0, axis_top * 1.15])
     return figure

@@ -236,7 +236,7 @@ def templates() -> list[Template]:
         found.append(
             Template(
                 workbook.name,
-                "All six (Excel workbook)",
+                f"All {len(DATASETS)} (Excel workbook)",
                 workbook.read_bytes(),
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
