@@ -21,16 +21,26 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_modules_by_name() -> dict[str, str]:
+    """Command name -> module: every module in safeguarding/commands/ is a command, named as
+    its module with hyphens (board_pack -> board-pack)."""
+    return {
+        m.name.replace("_", "-"): m.name for m in pkgutil.iter_modules(command_modules.__path__)
+    }
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or of the one command `only` names: a command imports only
+    its own modules, so `metrics` does not wait for the board pack's or the anonymiser's."""
     parser = argparse.ArgumentParser(
         prog="safeguarding",
         description="Safeguarding governance dashboard: load exports, compute metrics.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    # Every module in safeguarding/commands/ is a command: register(subparsers) adds its
-    # parser and sets `run`.
-    for module in sorted(m.name for m in pkgutil.iter_modules(command_modules.__path__)):
-        importlib.import_module(f"safeguarding.commands.{module}").register(commands)
+    # register(subparsers) adds the command's parser and sets `run`.
+    for name, module in sorted(command_modules_by_name().items()):
+        if only is None or name == only:
+            importlib.import_module(f"safeguarding.commands.{module}").register(commands)
     return parser
 
 
@@ -107,7 +117,9 @@ def positive_int(text: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    named = argv[0] if argv and argv[0] in command_modules_by_name() else None
+    parser = build_parser(only=named)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

@@ -13,21 +13,32 @@ views is applied by the caller.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import duckdb
 import pandas as pd
 
-from safeguarding import metrics_definitions, sql
+from safeguarding import figures, sql
 from safeguarding import standards as standards_module
-from safeguarding.codes import TRUST
+from safeguarding.codes import TRUST as TRUST
+
+# Callers of the data layer know these by their names here (metrics.CalendarMissing, ...).
+from safeguarding.figures import CalendarMissing as CalendarMissing
+from safeguarding.figures import academy_codes as academy_codes
+from safeguarding.figures import checked_academy_codes as checked_academy_codes
+from safeguarding.figures import query_parameters
 from safeguarding.standards import Standards
 from safeguarding.window import ScopeError, Window
 from safeguarding.window import bind as bind_windows
 
-RESULT_COLUMNS = ["academy_code", "metric", "value", "numerator", "denominator"]
+RESULT_COLUMNS = figures.SERIES_COLUMNS[1:]
+SERIES_TYPES = {
+    "as_of_on": "datetime64[us]",
+    "value": "float64",
+    "numerator": "Int64",
+    "denominator": "Int64",
+}
 
 # The record lists behind the figures, in queries/metrics/<name>.sql.
 DRILL_DOWNS = (
@@ -44,37 +55,9 @@ DRILL_DOWNS = (
 )
 
 
-class CalendarMissing(RuntimeError):
-    """The database was written without refresh_calendar, so deadlines cannot be computed."""
-
-
-def academy_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Every academy in the trust reference, in code order."""
-    rows = con.execute(sql.load("dashboard/academies")).fetchall()
-    return [row[0] for row in rows]
-
-
 def academy_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Every academy's name by code, in code order."""
     return {row[0]: row[1] for row in con.execute(sql.load("dashboard/academies")).fetchall()}
-
-
-def checked_academy_codes(
-    con: duckdb.DuckDBPyConnection, requested: Iterable[str] | None
-) -> list[str]:
-    """The requested academies (all of them when None), refusing codes not in the reference."""
-    known = academy_codes(con)
-    if requested is None:
-        return known
-    wanted = list(dict.fromkeys(code.strip().upper() for code in requested))
-    unknown = [code for code in wanted if code not in known]
-    if unknown:
-        shown = ", ".join(known[:10]) + (f" and {len(known) - 10} more" if len(known) > 10 else "")
-        raise ScopeError(
-            f"Unknown academy code {unknown[0]!r}: it is not in the academies reference. "
-            f"Known codes: {shown or 'none (load the academies file first)'}."
-        )
-    return wanted
 
 
 def compute(
@@ -109,22 +92,8 @@ def series(
     about 12 ms a date on the largest trust).
     """
     windows = [w if isinstance(w, Window) else Window.ending(w) for w in windows]
-    if len({w.as_of for w in windows}) != len(windows):
-        raise ScopeError("Each as-of date in a series can appear only once.")
-    parameters = query_parameters(con, windows, academies, standards)
-    definitions = metrics_definitions.load()
-    wanted = list(definitions) if metric_ids is None else list(dict.fromkeys(metric_ids))
-    unknown = sorted(set(wanted) - set(definitions))
-    if unknown:
-        raise ScopeError(f"No metric named {unknown[0]!r}; see config/metrics.toml.")
-    queries = dict.fromkeys(definitions[metric_id].query for metric_id in wanted)
-    frames = [_run(con, query, parameters) for query in queries]
-    frame = pd.concat(frames, ignore_index=True).astype(
-        {"value": "float64", "numerator": "Int64", "denominator": "Int64"}
-    )
-    if metric_ids is not None:
-        frame = frame[frame["metric"].isin(wanted)]
-    return _in_display_order(frame, list(definitions), parameters["academy_codes"])
+    rows = figures.series_rows(con, windows, academies, standards, metric_ids)
+    return pd.DataFrame(rows, columns=figures.SERIES_COLUMNS).astype(SERIES_TYPES)
 
 
 def drill_down(
@@ -187,47 +156,9 @@ def run_named(
     return _run(con, name, {**query_parameters(con, [window], academies, standards), **extra})
 
 
-def query_parameters(
-    con: duckdb.DuckDBPyConnection,
-    windows: Sequence[Window],
-    academies: Iterable[str] | None = None,
-    standards: Standards | None = None,
-) -> dict[str, Any]:
-    """What every query may bind: `$windows` (all of them), `$as_of`, `$date_from` and
-    `$date_to` (the first), `$academy_codes` (checked against the reference) and `$standards`
-    (the struct the models read; each standard under its own name too)."""
-    rules = _standards(standards).query_parameters()
-    first = windows[0]
-    return {
-        "windows": bind_windows(windows),
-        "as_of": first.as_of,
-        "date_from": first.date_from,
-        "date_to": first.date_to,
-        "known_at": first.known_at,
-        "academy_codes": checked_academy_codes(con, academies),
-        "standards": rules,
-        **rules,
-    }
-
-
 def as_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """JSON-ready dicts in product.md §4's shape: counts as integers, missing values as None."""
-    units = {metric_id: d.unit for metric_id, d in metrics_definitions.load().items()}
-    records = []
-    for row in frame[RESULT_COLUMNS].itertuples(index=False):
-        value = None if _is_missing(row.value) else float(row.value)
-        if value is not None and units.get(row.metric) == "count":
-            value = int(value)
-        records.append(
-            {
-                "academy_code": row.academy_code,
-                "metric": row.metric,
-                "value": value,
-                "numerator": None if _is_missing(row.numerator) else int(row.numerator),
-                "denominator": None if _is_missing(row.denominator) else int(row.denominator),
-            }
-        )
-    return records
+    return figures.as_records(frame[RESULT_COLUMNS].itertuples(index=False))
 
 
 def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -253,37 +184,4 @@ def _standards(standards: Standards | None) -> Standards:
 
 
 def _run(con: duckdb.DuckDBPyConnection, query: str, available: dict[str, Any]) -> pd.DataFrame:
-    """Run a named query, binding just the parameters its text uses (DuckDB refuses extras)."""
-    text = sql.load(query)
-    wanted = sql.parameters(text)
-    missing = wanted - set(available)
-    if missing:
-        raise KeyError(f"queries/{query}.sql needs parameters nobody provides: {sorted(missing)}")
-    try:
-        return con.execute(text, {name: available[name] for name in wanted}).df()
-    except duckdb.CatalogException as error:
-        if "calendar_days" in str(error) or "add_working_days" in str(error):
-            raise CalendarMissing(
-                "This database has no working-day calendar, so deadlines cannot be computed. "
-                "Load any export again (or rebuild the demo) to add it."
-            ) from error
-        raise
-
-
-def _in_display_order(
-    frame: pd.DataFrame, metric_order: list[str], academy_order: list[str]
-) -> pd.DataFrame:
-    academy_rank = {code: rank for rank, code in enumerate([*academy_order, TRUST])}
-    metric_rank = {metric_id: rank for rank, metric_id in enumerate(metric_order)}
-    frame = frame.assign(
-        _academy_rank=frame["academy_code"].map(academy_rank),
-        _metric_rank=frame["metric"].map(metric_rank),
-    )
-    frame = frame.sort_values(["as_of_on", "_academy_rank", "_metric_rank"], kind="stable")
-    return frame.drop(columns=["_academy_rank", "_metric_rank"]).reset_index(drop=True)[
-        ["as_of_on", *RESULT_COLUMNS]
-    ]
-
-
-def _is_missing(value: Any) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+    return figures.run(con, query, available).df()

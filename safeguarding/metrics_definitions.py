@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from safeguarding.contract import CONTRACT
+from safeguarding.missing import is_missing
 from safeguarding.paths import PROJECT_ROOT, QUERIES_DIR, config_dir
 
 if TYPE_CHECKING:
@@ -130,9 +129,7 @@ class MetricDefinition:
 
     def is_not_collected(self, denominator: Any) -> bool:
         """A figure of an academy (or a scope) that does not send the column it needs."""
-        return self.needs_column is not None and (
-            denominator is None or denominator is pd.NA or denominator != denominator
-        )
+        return self.needs_column is not None and is_missing(denominator)
 
     @property
     def is_percentage(self) -> bool:

@@ -52,6 +52,13 @@ def test_the_json_file_holds_every_figure(tiny_bench):
     ):
         assert written["metrics"][key] > 0
     assert written["metrics_command"]["seconds"] > 0
+    reference = written["pandas_reference"]
+    for key in ("load_seconds", "pandas_warm_seconds", "ours_warm_seconds"):
+        assert reference[key] > 0
+    assert written["metrics_vs_pandas"]["command_ratio"] > 0
+    assert set(written["commands"]) == set(benchmark.COMMANDS)
+    for figures in written["commands"].values():
+        assert figures["seconds"] > 0 and figures["peak_rss_mb"] > 0
     assert set(written["pages"]) == set(benchmark.PAGES)
     for figures in written["pages"].values():
         assert figures["cold_seconds"] > 0 and figures["warm_seconds"] > 0
@@ -85,6 +92,31 @@ def test_the_json_file_holds_every_history_figure(tiny_bench):
     assert history["peak_rss_mb"] > 0
     for name in ("weekly_reingest_ratio", "past_metrics_ratio", "history_warm_page_seconds"):
         assert result["targets"][name]["measured"] is not None
+
+
+def test_the_pandas_reference_computes_the_same_figures_as_the_product(tiny_bench):
+    """The yardstick measures the same work: every one of its figures, for every academy and
+    the trust, equals the product's."""
+    _, result = tiny_bench
+    reference = result["pandas_reference"]
+    assert reference["figures"] == len(reference["metrics"]) * (result["metrics"]["academies"] + 1)
+    assert reference["figures_agree"]
+
+
+def test_the_pandas_reference_would_catch_a_different_figure(tiny_bench):
+    from bench import pandas_reference
+    from safeguarding import standards
+    from safeguarding.window import Window
+
+    options, _ = tiny_bench
+    window = Window.ending(options.today)
+    with database.reader(options.db_path) as con:
+        frames = pandas_reference.load(con)
+    rules = standards.load()
+    before = pandas_reference.compute(frames, window, rules)
+    frames["concerns"] = frames["concerns"].iloc[1:]  # one concern fewer
+    after = pandas_reference.compute(frames, window, rules)
+    assert before != after
 
 
 def test_each_weekly_reingest_did_what_its_re_export_changed(tiny_bench):

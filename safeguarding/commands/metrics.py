@@ -17,7 +17,8 @@ import json
 import sys
 from typing import Any
 
-from safeguarding import cli, clock, database, metrics, metrics_definitions, standards
+from safeguarding import cli, clock, database, figures, metrics_definitions, standards
+from safeguarding.window import ScopeError, Window
 
 
 def register(subparsers) -> None:
@@ -91,46 +92,39 @@ def known_at_from(args: argparse.Namespace) -> dt.datetime | None:
     try:
         return cli.knowledge_time(args.known_at)
     except argparse.ArgumentTypeError as problem:
-        raise metrics.ScopeError(f"--known-at {problem}") from None
+        raise ScopeError(f"--known-at {problem}") from None
 
 
-def window_from(args: argparse.Namespace) -> metrics.Window:
+def window_from(args: argparse.Namespace) -> Window:
     """The window the options give; a future as-of date is refused (clock.FutureDate)."""
     as_of = _date(args.as_of, "--as-of") if args.as_of else clock.today()
     clock.refuse_future(as_of, "--as-of")
     date_from = _date(args.date_from, "--from") if args.date_from else None
     date_to = _date(args.date_to, "--to") if args.date_to else None
-    return metrics.Window.ending(as_of, date_from, date_to, known_at_from(args))
+    return Window.ending(as_of, date_from, date_to, known_at_from(args))
 
 
 def run(args: argparse.Namespace) -> int:
     try:
         window = window_from(args)
-    except (metrics.ScopeError, clock.FutureDate) as problem:
+    except (ScopeError, clock.FutureDate) as problem:
         return _usage_error(str(problem))
     try:
         the_standards = standards.load()
+        # figures, not metrics: the command's rows never need a pandas frame
         with database.reader(args.db) as con:
-            frame = metrics.compute(
-                con,
-                window.as_of,
-                window.date_from,
-                window.date_to,
-                args.academies,
-                the_standards,
-                window.known_at,
-            )
-    except metrics.ScopeError as problem:
+            rows = figures.series_rows(con, [window], args.academies, the_standards)
+    except ScopeError as problem:
         return _usage_error(str(problem))
     except (
         database.DatabaseMissing,
-        metrics.CalendarMissing,
+        figures.CalendarMissing,
         standards.StandardsError,
         metrics_definitions.MetricDefinitionsError,
     ) as problem:
         print(f"metrics: {problem}", file=sys.stderr)
         return cli.EXIT_REFUSED
-    records = metrics.as_records(frame)
+    records = figures.as_records(row[1:] for row in rows)
     writers = {"json": _write_json, "csv": _write_csv, "table": _write_table}
     writers[args.format](records)
     return cli.EXIT_OK
@@ -142,7 +136,7 @@ def _date(text: str, option: str) -> dt.date:
     try:
         return cli.iso_date(text)
     except argparse.ArgumentTypeError as problem:
-        raise metrics.ScopeError(f"{option} {problem}") from None
+        raise ScopeError(f"{option} {problem}") from None
 
 
 def _usage_error(message: str) -> int:
@@ -157,7 +151,7 @@ def _write_json(records: list[dict[str, Any]]) -> None:
 
 def _write_csv(records: list[dict[str, Any]]) -> None:
     # Every cell is an academy code, a metric id or a number, so none needs neutralising.
-    writer = csv.DictWriter(sys.stdout, fieldnames=metrics.RESULT_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(sys.stdout, fieldnames=figures.SERIES_COLUMNS[1:], lineterminator="\n")
     writer.writeheader()
     writer.writerows(records)
 
