@@ -11,6 +11,6 @@ st.set_page_config(page_title="Safeguarding dashboard", page_icon="🛡️", lay
 layout.style()
 
 chosen_page = st.navigation(navigation.pages())
-if session.start() is None:
+if session.start(chosen_page.url_path) is None:
     st.stop()
 chosen_page.run()

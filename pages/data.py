@@ -362,6 +362,33 @@ else:
                 column_config={"line_no": st.column_config.NumberColumn("line", format="%d")},
             )
 
+# --- Access log (the trust lead only) ---------------------------------------------------------
+if ctx.scope.role == "trust_lead":
+    st.subheader("Who has seen children's records")
+    st.caption(
+        "Every view of records (lists, the needs-attention items, a chronology, a board "
+        "pack's record sheets, a download) and every page of figures, newest first, with the "
+        "pseudonymous keys shown. `safeguarding access-log` filters it by person or pupil."
+    )
+    entries = data.access_log_entries(limit=200)
+    if entries.empty:
+        st.info("Nobody has been shown anything yet.")
+    else:
+        tables.show(
+            entries,
+            {
+                "at": st.column_config.DatetimeColumn("when", format="D MMM YYYY, HH:mm"),
+                "who": "who",
+                "role": "role",
+                "kind": "what",
+                "view": "view",
+                "academies": "academies",
+                "rows": st.column_config.NumberColumn("rows", format="%d"),
+                "keys_digest": "keys (hash)",
+            },
+            key="data_access_log",
+        )
+
 # --- Templates ------------------------------------------------------------------------------
 st.subheader("Blank export templates")
 st.caption(

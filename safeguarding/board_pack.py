@@ -29,7 +29,7 @@ import decimal
 import io
 import math
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -264,6 +264,7 @@ def build_board_pack(
     trust_name: str | None = None,
     standards: Standards | None = None,
     known_at: dt.datetime | None = None,
+    on_records: Callable[[str, pd.DataFrame], None] | None = None,
 ) -> bytes:
     """The board pack for a role (and a local governor's academy), as the command line asks
     for it: the bytes of an .xlsx file. `known_at`: as the database stood then (default: now).
@@ -282,6 +283,7 @@ def build_board_pack(
         trust_name=trust_name,
         standards=standards,
         known_at=known_at,
+        on_records=on_records,
     )
 
 
@@ -295,6 +297,7 @@ def board_pack_for(
     trust_name: str | None = None,
     standards: Standards | None = None,
     known_at: dt.datetime | None = None,
+    on_records: Callable[[str, pd.DataFrame], None] | None = None,
 ) -> bytes:
     """The board pack for a viewer's Scope (the dashboard passes the signed-in person's), as
     the database stood at `known_at` (default: now). The cover records that moment, so the same
@@ -360,6 +363,8 @@ def board_pack_for(
             records = metrics.drill_down(
                 con, name, window.as_of, window.date_from, window.date_to, None, standards, known_at
             )
+            if on_records is not None:  # the access log: raises to stop the pack
+                on_records(name, records)
             _list_sheet(book.create_sheet(sheet_title), sheet_title, records, window)
 
     out = io.BytesIO()

@@ -31,6 +31,7 @@ import sys
 import pandas as pd
 
 from safeguarding import (
+    access_log,
     actions,
     agenda,
     attention,
@@ -99,9 +100,24 @@ def run(args: argparse.Namespace) -> int:
                 since = since or actions.last_meeting_before(con, window.as_of)
                 meeting = agenda.meeting(window, since)
                 items = agenda.agenda(con, meeting, academies, academies)
+        if args.role != "governor":  # a governor's summary holds counts, not records
+            access_log.record(
+                database.resolve_db_path(args.db),
+                access_log.command_line_user(),
+                args.role,
+                "needs_attention",
+                academies,
+                len(items),
+                access_log.keys_shown(items),
+            )
     except ScopeError as problem:
         return _refused(str(problem), cli.EXIT_USAGE)
-    except (database.DatabaseMissing, metrics.CalendarMissing, standards.StandardsError) as problem:
+    except (
+        database.DatabaseMissing,
+        metrics.CalendarMissing,
+        standards.StandardsError,
+        access_log.AccessLogUnavailable,
+    ) as problem:
         return _refused(str(problem), cli.EXIT_REFUSED)
     if not comparing:
         {"json": _write_json, "csv": _write_csv, "table": _write_table}[args.format](items)

@@ -14,11 +14,13 @@ config/trust.toml, the file could not be written), 2 usage errors.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 from pathlib import Path
 
 from safeguarding import (
+    access_log,
     board_pack,
     cli,
     clock,
@@ -108,6 +110,7 @@ def run(args: argparse.Namespace) -> int:
                 args.to_on,
                 trust_name=args.trust_name,
                 known_at=known_at,
+                on_records=functools.partial(_log_records, args),
             )
     except board_pack.BoardPackError as problem:
         return _usage_error(str(problem))
@@ -118,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
         metrics.CalendarMissing,
         standards.StandardsError,
         metrics_definitions.MetricDefinitionsError,
+        access_log.AccessLogUnavailable,
     ) as problem:
         print(f"board-pack: {problem}", file=sys.stderr)
         return cli.EXIT_REFUSED
@@ -148,3 +152,18 @@ def _write_atomically(path: Path, content: bytes) -> None:
         os.replace(scratch, path)
     finally:
         scratch.unlink(missing_ok=True)
+
+
+def _log_records(args: argparse.Namespace, name: str, records) -> None:
+    """A record sheet of the pack, in the access log as an export (before it is written)."""
+    academies = records["academy_code"].dropna().unique() if "academy_code" in records else ()
+    access_log.record(
+        database.resolve_db_path(args.db),
+        access_log.command_line_user(),
+        args.role,
+        f"board_pack:{name}",
+        academies,
+        len(records),
+        access_log.keys_shown(records),
+        kind="export",
+    )

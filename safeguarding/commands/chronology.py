@@ -18,7 +18,7 @@ import sys
 
 import pandas as pd
 
-from safeguarding import chronology, cli, clock, database, identity, metrics
+from safeguarding import access_log, chronology, cli, clock, database, identity, metrics
 from safeguarding.commands.metrics import add_known_at_option, known_at_from
 from safeguarding.scope import ROLES
 
@@ -74,6 +74,18 @@ def run(args: argparse.Namespace) -> int:
             own = tuple(metrics.checked_academy_codes(con, [args.academy])) if args.academy else ()
             scope = _scope(args.role, every, own)
             rows = chronology.read(con, args.pupil, scope, as_of, known_at)
+        access_log.record(
+            database.resolve_db_path(args.db),
+            access_log.command_line_user(),
+            args.role,
+            "chronology",
+            rows["academy_code"].unique() if not rows.empty else own,
+            len(rows),
+            access_log.keys_shown(rows.assign(trust_pupil_ref=args.pupil)),
+        )
+    except access_log.AccessLogUnavailable as problem:
+        print(f"chronology: {problem}", file=sys.stderr)
+        return cli.EXIT_REFUSED
     except chronology.ChronologyRefused as refused:
         print(f"chronology: refused. {refused}", file=sys.stderr)
         return cli.EXIT_REFUSED

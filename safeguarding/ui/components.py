@@ -10,6 +10,7 @@ import streamlit as st
 
 from safeguarding import metrics_definitions
 from safeguarding.exports import csv_bytes
+from safeguarding.ui import access
 
 
 @functools.cache
@@ -138,12 +139,19 @@ def changes_panel(metric_id: str, filters, academies, role: str) -> None:
         )
 
 
+def _logged_csv(frame: pd.DataFrame, file_name: str, viewer) -> bytes:
+    """The file, once its download is in the access log (an export; a failure stops it)."""
+    academies = frame["academy_code"].dropna().unique() if "academy_code" in frame else ()
+    access.exported(viewer, file_name, frame, academies)
+    return csv_bytes(frame)
+
+
 def download_csv(frame: pd.DataFrame, file_name: str, label: str, key: str) -> None:
     # The file is written when the button is clicked, not on every rerun: a list of a few
     # thousand rows costs tens of milliseconds to neutralise and encode, and is rarely wanted.
     st.download_button(
         label,
-        data=functools.partial(csv_bytes, frame),
+        data=functools.partial(_logged_csv, frame, file_name, access.current_viewer()),
         file_name=file_name,
         mime="text/csv",
         key=key,

@@ -19,10 +19,19 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from safeguarding import (
+    access_log,
+    database,
+    metrics,
+    metrics_definitions,
+    periods,
+    sql,
+    suppressed_views,
+)
 from safeguarding import chronology as chronologies
-from safeguarding import database, metrics, metrics_definitions, periods, sql, suppressed_views
 from safeguarding import standards as standards_module
 from safeguarding.scope import Scope
+from safeguarding.ui import access
 from safeguarding.ui.filters import Filters
 from safeguarding.window import Window
 
@@ -333,7 +342,7 @@ def drill_down(name: str, filters: Filters, academies: Iterable[str]) -> pd.Data
     academies = tuple(a for a in academies if a in allowed)
     if not academies:
         return pd.DataFrame()
-    return _drill_down(
+    rows = _drill_down(
         name,
         filters.as_of,
         filters.date_from,
@@ -342,6 +351,8 @@ def drill_down(name: str, filters: Filters, academies: Iterable[str]) -> pd.Data
         database_stamp(),
         filters.known_at,
     ).copy()
+    access.records_shown(name, rows, academies)
+    return rows
 
 
 POLICY_LISTS = ("policy_reviews_due_list", "required_policies_missing_list")
@@ -392,13 +403,51 @@ def needs_attention(window: Window, academies: Iterable[str]) -> pd.DataFrame:
     for the academies whose figures they see."""
     scope = current_scope()
     academies = tuple(academies)
-    return _needs_attention(
+    items = _needs_attention(
         window,
         tuple(a for a in academies if a in scope.detail_academies),
         tuple(a for a in academies if a in scope.aggregate_academies),
         _frozen(_standards()),
         database_stamp(),
     ).copy()
+    _log_record_items("needs_attention", items, scope.detail_academies)
+    return items
+
+
+RECORD_ITEM_KEYS = r"(referral|concern|staff|transfer):"
+
+
+def _log_record_items(view: str, items: pd.DataFrame, academies: Iterable[str]) -> None:
+    """Policy and data items name no child and no member of staff: only record items (a
+    referral, a concern, a person, a leaver) go in the access log."""
+    if items.empty or "key" not in items:
+        return
+    records = items[items["key"].str.match(RECORD_ITEM_KEYS)]
+    if not records.empty:
+        access.records_shown(view, records[["key"]], academies)
+
+
+def access_log_entries(limit: int = 200) -> pd.DataFrame:
+    """The newest access-log entries (the trust lead's Data page), without the keys themselves."""
+    if current_scope().role != "trust_lead":
+        raise PermissionError("Only the trust lead may read the access log.")
+    entries = access_log.read(database_path())[-limit:][::-1]
+    return pd.DataFrame(
+        [
+            {
+                "at": pd.Timestamp(e["at"]),
+                "who": e["who"],
+                "role": e["role"],
+                "kind": e["kind"],
+                "view": e["view"],
+                "academies": ", ".join(e["academy_codes"]),
+                "rows": e["rows"],
+                "keys_digest": e["keys_digest"],
+            }
+            for e in entries
+        ],
+        columns=["at", "who", "role", "kind", "view", "academies", "rows", "keys_digest"],
+    )
 
 
 @st.cache_resource(max_entries=4, show_spinner="Upgrading the database to this version…")
@@ -428,9 +477,14 @@ def academies() -> pd.DataFrame:
 BOARD_PACK_ROLES = ("trust_lead", "governor", "local_governor")
 
 
-def board_pack_bytes(path: str, scope: Scope, filters: Filters) -> bytes:
-    """The board pack for the viewer's scope, read from the database file at `path`."""
+def board_pack_bytes(path: str, scope: Scope, filters: Filters, viewer=None) -> bytes:
+    """The board pack for the viewer's scope, read from the database file at `path`; its
+    record sheets are logged as the viewer's export."""
     from safeguarding.board_pack import board_pack_for
+
+    def logged(name: str, records: pd.DataFrame) -> None:
+        if viewer is not None:
+            access.exported(viewer, f"board_pack:{name}", records, scope.detail_academies)
 
     with database.reader(path) as con:
         return board_pack_for(
@@ -440,6 +494,7 @@ def board_pack_bytes(path: str, scope: Scope, filters: Filters) -> bytes:
             filters.date_from,
             filters.date_to,
             known_at=filters.known_at,
+            on_records=logged,
         )
 
 
@@ -450,7 +505,8 @@ def board_pack_maker(filters: Filters):
     if scope.role not in BOARD_PACK_ROLES:
         return None
     path = database_path()
-    return lambda: board_pack_bytes(path, scope, filters)
+    viewer = access.current_viewer()
+    return lambda: board_pack_bytes(path, scope, filters, viewer)
 
 
 # --- the weekly meeting (product.md §4.2) ------------------------------------------------------
@@ -490,7 +546,9 @@ def meeting_agenda(window: Window, since: dt.date, academies: Iterable[str]) -> 
     if current_scope().role not in AGENDA_ROLES:
         raise PermissionError("Governors see counts of the meeting's items, never the items.")
     record, register = _agenda_academies(academies)
-    return _agenda(window, since, record, register, _frozen(_standards()), database_stamp()).copy()
+    items = _agenda(window, since, record, register, _frozen(_standards()), database_stamp()).copy()
+    _log_record_items("meeting_agenda", items, record)
+    return items
 
 
 def meeting_counts(window: Window, since: dt.date, academies: Iterable[str]) -> pd.DataFrame:
@@ -553,13 +611,19 @@ def linked_pupils(window: Window) -> pd.DataFrame:
     """The children whose chronology the viewer may open (safeguarding.chronology checks the
     role: governors are refused here, whatever page asks)."""
     with cursor() as cur:
-        return chronologies.linked_pupils(cur, current_scope(), window.as_of, window.known_at)
+        pupils = chronologies.linked_pupils(cur, current_scope(), window.as_of, window.known_at)
+    access.records_shown("chronology_children", pupils, current_scope().detail_academies)
+    return pupils
 
 
 def chronology(trust_pupil_ref: str, window: Window) -> pd.DataFrame:
     """One child's chronology, if the viewer may see it (else chronology.ChronologyRefused).
     Not cached: who may see it is checked on every read."""
     with cursor() as cur:
-        return chronologies.read(
+        records = chronologies.read(
             cur, trust_pupil_ref, current_scope(), window.as_of, window.known_at
         )
+    shown = records.assign(trust_pupil_ref=trust_pupil_ref)
+    academies = records["academy_code"].unique() if "academy_code" in records else ()
+    access.records_shown("chronology", shown, academies)
+    return records

@@ -14,7 +14,7 @@ import streamlit as st
 from safeguarding import database, identity
 from safeguarding.codes import TRUST
 from safeguarding.scope import ROLES, Scope
-from safeguarding.ui import data, navigation
+from safeguarding.ui import access, data, navigation
 from safeguarding.ui.filters import Filters, sidebar_filters
 
 _KEY = "_page_context"
@@ -60,8 +60,9 @@ class PageContext:
         return names.get(code, "Trust" if code == TRUST else code)
 
 
-def start() -> PageContext | None:
-    """Sign-in, scope, then filters. Returns None (having said why) when nothing may be shown."""
+def start(view: str = "") -> PageContext | None:
+    """Sign-in, scope, then filters. Returns None (having said why) when nothing may be shown.
+    `view` names the page, for the access log."""
     try:
         every_academy = data.every_academy()
     except database.DatabaseMissing as missing:
@@ -83,6 +84,9 @@ def start() -> PageContext | None:
     if filters.phases:
         chosen = chosen[chosen["phase"].isin(filters.phases)]
     context = PageContext(scope, filters, chosen.reset_index(drop=True), user, demo_mode)
+    access.set_viewer(user)
+    window = (filters.as_of, filters.date_from, filters.date_to, filters.known_at)
+    access.page_viewed(view or "overview", context.academy_codes, window)
     st.session_state[_KEY] = context
     return context
 
@@ -101,8 +105,8 @@ def _start_without_the_entry_point() -> PageContext:
     in pages/ by running that page alone (its older pages-folder routing; AppTest does so on
     every rerun). Do here what dashboard.py does, so the page is still signed in, scoped and
     filtered, and later runs use the navigation."""
-    st.navigation(navigation.pages())
-    if start() is None:
+    page = st.navigation(navigation.pages())
+    if start(page.url_path) is None:
         st.stop()
     return st.session_state.pop(_KEY)
 
