@@ -31,7 +31,7 @@ import duckdb
 from safeguarding import clock, sql
 from safeguarding.paths import default_db_path
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 DEFAULT_LOCK_WAIT_SECONDS = 30.0
 
 
@@ -106,6 +106,18 @@ def _copy_private(source: Path, target: Path) -> None:
     descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with open(source, "rb") as original, open(descriptor, "wb") as copy:
         shutil.copyfileobj(original, copy, 2**20)
+
+
+def _rewrite(path: Path) -> None:
+    """Copy every table, view and macro of the database at `path` into a new file and put it
+    in its place: DuckDB reuses freed blocks but never gives them back to the file system."""
+    fresh = path.with_name(path.name + ".compact")
+    with duckdb.connect() as con:
+        parameters = {"path": str(path), "fresh": str(fresh)}
+        for statement in sql.statements("load/compaction"):
+            con.execute(statement, sql.params_for(statement, parameters))
+    os.chmod(fresh, 0o600)
+    os.replace(fresh, path)
 
 
 def _take_on_permissions(scratch: Path, live: os.stat_result | None) -> None:
@@ -206,6 +218,7 @@ def writer(
     wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS,
     after_write=None,
     keeps_origin: bool = False,
+    compact: bool = False,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to a private copy of the database, swapped in when the block succeeds.
 
@@ -213,6 +226,8 @@ def writer(
     calendar). If the block raises, the copy is thrown away and the live file is untouched.
     A write forgets the database's origin (the demo marker) unless `keeps_origin`: real
     records loaded into the demo database must never be served by demo mode without sign-in.
+    `compact`: the copy is rewritten into a new file before the swap, so that the blocks rows
+    deleted in the block freed leave the disk (a purge), not only the database.
     """
     db_path = resolve_db_path(db)
     with _exclusive_lock(db_path, wait_seconds):
@@ -239,6 +254,8 @@ def writer(
                 con.checkpoint()
             finally:
                 con.close()
+            if compact:
+                _rewrite(scratch)
             with open(scratch, "rb") as f:
                 os.fsync(f.fileno())
             _take_on_permissions(scratch, live)

@@ -17,7 +17,7 @@ import json
 import sys
 from typing import Any
 
-from safeguarding import cli, clock, database, figures, metrics_definitions, standards
+from safeguarding import cli, clock, database, figures, metrics_definitions, sql, standards
 from safeguarding.window import ScopeError, Window
 
 
@@ -114,6 +114,13 @@ def run(args: argparse.Namespace) -> int:
         # figures, not metrics: the command's rows never need a pandas frame
         with database.reader(args.db) as con:
             rows = figures.series_rows(con, [window], args.academies, the_standards)
+            purged = (
+                con.execute(
+                    sql.load("status/purges_since"), {"known_at": window.known_at}
+                ).fetchall()
+                if window.known_at is not None
+                else []
+            )
     except ScopeError as problem:
         return _usage_error(str(problem))
     except (
@@ -124,6 +131,12 @@ def run(args: argparse.Namespace) -> int:
     ) as problem:
         print(f"metrics: {problem}", file=sys.stderr)
         return cli.EXIT_REFUSED
+    for purged_at, reason, count in purged:
+        print(
+            f"metrics: note: {count:,} rows were purged ({reason}) on {purged_at:%Y-%m-%d}, after "
+            "--known-at: these figures as known then no longer include them.",
+            file=sys.stderr,
+        )
     records = figures.as_records(row[1:] for row in rows)
     writers = {"json": _write_json, "csv": _write_csv, "table": _write_table}
     writers[args.format](records)

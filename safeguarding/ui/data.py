@@ -627,3 +627,13 @@ def chronology(trust_pupil_ref: str, window: Window) -> pd.DataFrame:
     academies = records["academy_code"].unique() if "academy_code" in records else ()
     access.records_shown("chronology", shown, academies)
     return records
+
+
+def purges_since(known_at: dt.datetime | None) -> list[tuple]:
+    """The purges after a knowledge time (safeguarding.retention.purges_since)."""
+    from safeguarding import retention
+
+    if known_at is None:
+        return []
+    with cursor() as cur:
+        return retention.purges_since(cur, known_at)

@@ -85,6 +85,7 @@ def start(view: str = "") -> PageContext | None:
         chosen = chosen[chosen["phase"].isin(filters.phases)]
     context = PageContext(scope, filters, chosen.reset_index(drop=True), user, demo_mode)
     access.set_viewer(user)
+    _purged_since_note(filters.known_at)
     window = (filters.as_of, filters.date_from, filters.date_to, filters.known_at)
     access.page_viewed(view or "overview", context.academy_codes, window)
     st.session_state[_KEY] = context
@@ -238,3 +239,14 @@ def _demo_user(codes: tuple[str, ...]) -> identity.User | None:
         if role in identity.ACADEMY_ROLES and codes:
             academies = (st.selectbox("Academy", codes, key="demo_academy"),)
     return identity.User("demo", role, academies)
+
+
+def _purged_since_note(known_at) -> None:
+    """Figures as known before a purge no longer hold the rows it removed: say so."""
+    for purged_at, reason, rows in data.purges_since(known_at):
+        why = "past their retention" if reason == "retention" else "erased on request"
+        st.warning(
+            f"{rows:,} records ({why}) were purged on {purged_at:%-d %B %Y}, after the day "
+            "these figures are read as known: they are missing from them.",
+            icon=":material/delete_history:",
+        )
