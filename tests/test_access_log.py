@@ -167,3 +167,15 @@ def test_the_chronology_command_logs_what_it_printed_and_refuses_unlogged(
     assert cli.main(arguments) == cli.EXIT_REFUSED
     out, err = capsys.readouterr()
     assert out == "" and "access log" in err
+
+
+def test_only_the_trust_lead_sees_the_access_log_on_the_data_page(demo_db, monkeypatch, log_file):
+    open_as("dsl", REFERRALS, demo_db, monkeypatch, academy="OAK")  # something to list
+    lead = open_as("trust_lead", "pages/data.py", demo_db, monkeypatch)
+    assert "Who has seen children's records" in [s.value for s in lead.subheader]
+    [shown] = [df.value for df in lead.dataframe if "keys_digest" in df.value.columns]
+    assert "dsl" in set(shown["role"]) and "dsl_review_late_list" in set(shown["view"])
+    assert "keys" not in shown.columns  # the keys themselves stay in the file
+    for role, academy in (("dsl", "OAK"), ("governor", None)):
+        app = open_as(role, "pages/data.py", demo_db, monkeypatch, academy=academy)
+        assert "Who has seen children's records" not in [s.value for s in app.subheader]

@@ -74,15 +74,24 @@ def test_drawing_a_cached_figure_leaves_it_unchanged():
     assert figure.to_plotly_json() == before
 
 
-def test_a_csv_download_is_written_only_when_clicked_and_is_neutralised(monkeypatch):
+def test_a_csv_download_is_written_only_when_clicked_and_is_neutralised(monkeypatch, tmp_path):
+    from safeguarding import access_log
+    from safeguarding.identity import User
+    from safeguarding.ui import access
+
     calls = []
     monkeypatch.setattr(st, "download_button", lambda *args, **kwargs: calls.append(kwargs))
-    frame = pd.DataFrame({"ref": ["=HYPERLINK(1)", "C-0001"], "days": [3, 4]})
+    monkeypatch.setattr(access, "current_viewer", lambda: User("lead@trust.example", "trust_lead"))
+    monkeypatch.setenv(access_log.PATH_VARIABLE, str(tmp_path / "log.jsonl"))
+    frame = pd.DataFrame({"concern_id": ["=HYPERLINK(1)", "C-0001"], "days": [3, 4]})
     components.download_csv(frame, "list.csv", "Download", key="list_csv")
     (button,) = calls
     assert callable(button["data"])
+    assert not (tmp_path / "log.jsonl").exists()  # nothing downloaded yet, nothing logged
     text = button["data"]().decode("utf-8-sig")
-    assert text.splitlines() == ["ref,days", "'=HYPERLINK(1),3", "C-0001,4"]
+    assert text.splitlines() == ["concern_id,days", "'=HYPERLINK(1),3", "C-0001,4"]
+    [entry] = access_log.read(tmp_path / "t.duckdb")  # the download, as an export
+    assert (entry["kind"], entry["view"], entry["rows"]) == ("export", "list.csv", 2)
 
 
 @pytest.mark.parametrize(

@@ -185,7 +185,13 @@ def test_category_columns_and_headers_are_neutralised_too():
     assert records == [["'=1+3", "n"], ["'=SUM(1,2)", "1"], ["ok +1", ""]]
 
 
-def test_the_page_download_button_serves_the_neutralised_file(monkeypatch):
+def test_the_page_download_button_serves_the_neutralised_file(monkeypatch, tmp_path):
+    from safeguarding import access_log
+    from safeguarding.identity import User
+    from safeguarding.ui import access
+
+    monkeypatch.setattr(access, "current_viewer", lambda: User("lead@trust.example", "trust_lead"))
+    monkeypatch.setenv(access_log.PATH_VARIABLE, str(tmp_path / "log.jsonl"))
     buttons = []
     monkeypatch.setattr(streamlit, "download_button", lambda *a, **k: buttons.append(k))
     frame = pd.DataFrame({"owner": ["Owner: \r=1+3", "+SUM(1,2)"], "days": [1, 2]})

@@ -51,6 +51,7 @@ def test_data_page_default_shows_freshness_history_and_templates(page, demo_db):
         "Upload exports",
         "How fresh each academy's data is",
         "Ingest history (newest first)",
+        "Who has seen children's records",  # the trust lead's view of the access log
         "Blank export templates",
     ]
     assert len(app.get("file_uploader")) == 1
