@@ -139,7 +139,7 @@ def test_the_access_log_command_filters_by_person_and_pupil(tmp_path, log_file, 
     assert [e["view"] for e in shown("--pupil", "T-AAAAAAAAAAAAAAAA")] == ["chronology"]
     assert [e["view"] for e in shown("--pupil", "P-OAK2")] == ["dsl_review_late_list"]
     assert shown("--pupil", "P-NOBODY") == []
-    assert shown("--since", TODAY.isoformat()) and not shown("--since", "2000-01-01 00:00")[3:]
+    assert len(shown("--since", TODAY.isoformat())) == 3  # a day means from its start
     for entry in shown():
         assert {"at", "who", "role", "view", "academy_codes", "rows"} <= set(entry)
     assert cli.main(["access-log", "--db", str(db)]) == 0

@@ -64,14 +64,7 @@ def _log(view, kind, academies, count, keys, extra: tuple = ()) -> None:
     viewer = _viewer()
     try:
         access_log.record(
-            str(database.resolve_db_path(None)),
-            viewer.email,
-            viewer.role,
-            view,
-            academies,
-            count,
-            keys,
-            kind,
+            _database(), viewer.email, viewer.role, view, academies, count, keys, kind
         )
     except access_log.AccessLogUnavailable as problem:
         st.error(str(problem))
