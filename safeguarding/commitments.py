@@ -375,17 +375,25 @@ def scorecard(
     """One row per commitment and metric: the clause, the figure for `code` (TRUST by
     default), its target, RAG and trend (term by term)."""
     definitions = definitions if definitions is not None else metrics_definitions.load()
-    current = values[values["academy_code"] == code].set_index("metric")
+    current = {
+        row.metric: row for row in values[values["academy_code"] == code].itertuples(index=False)
+    }
+    # Split once: filtering the whole series for each of forty metrics was most of a warm page.
+    by_metric = (
+        dict(tuple(series[series["academy_code"] == code].groupby("metric", sort=False)))
+        if series is not None and periods
+        else {}
+    )
     rows = []
     for commitment in mapping.commitments:
         for metric_id in commitment.metrics:
             definition = definitions[metric_id]
-            figure = current.loc[metric_id] if metric_id in current.index else None
-            value = figure["value"] if figure is not None else None
-            numerator = figure["numerator"] if figure is not None else None
-            denominator = figure["denominator"] if figure is not None else None
+            figure = current.get(metric_id)
+            value = figure.value if figure is not None else None
+            numerator = figure.numerator if figure is not None else None
+            denominator = figure.denominator if figure is not None else None
             points = (
-                trend_points(series, periods, metric_id, code)
+                trend_points(by_metric.get(metric_id, series.iloc[:0]), periods, metric_id, code)
                 if series is not None and periods
                 else pd.DataFrame(columns=["label", "as_of_on", "value", "is_partial"])
             )

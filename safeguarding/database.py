@@ -195,12 +195,17 @@ def install_models(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)create the shared models of queries/models/ in the database, so that every query,
     and a read-only connection, uses the definitions of this version of the code. They read
     the working-day calendar, so a database without one (nothing loaded yet) gets them with
-    its first calendar."""
+    its first calendar. A model that is a table is rebuilt from the rows every time; the
+    macros only when this code's differ from those the database holds (a macro reads the
+    tables it names when it runs, so a rebuilt calendar needs no new macros)."""
     if not con.execute(sql.load("status/calendar_exists")).fetchone()[0]:
         return
+    installed = con.execute(sql.load("status/models_digest")).fetchone()[0]
+    macros_current = installed == sql.models_digest()
     con.execute("begin")
-    for _name, text in sql.models():
-        con.execute(text)
+    for name, text in sql.models():
+        if not (macros_current and name not in sql.table_models()):
+            con.execute(text)
     con.execute(sql.load("load/set_models_digest"), {"digest": sql.models_digest()})
     con.execute("commit")
 

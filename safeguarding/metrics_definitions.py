@@ -7,6 +7,7 @@ One file feeds the command line, the dashboard's tooltips and the docs. `load()`
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -188,11 +189,19 @@ def load(path: Path | None = None) -> dict[str, MetricDefinition]:
     """Every metric definition by id, in product.md §4 order."""
     path = Path(path) if path else metrics_file()
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise MetricDefinitionsError(
             f"The metric definitions file {path} does not exist."
         ) from None
+    return dict(_parsed(text, str(path)))  # a copy: callers may add to theirs
+
+
+# Read on every figure, tooltip and list; keyed by the text, so an edited file counts at once.
+@functools.lru_cache(maxsize=16)
+def _parsed(text: str, path: str) -> dict[str, MetricDefinition]:
+    try:
+        document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise MetricDefinitionsError(f"{path} is not valid TOML: {error}. Fix the file.") from None
     return parse(document, path)

@@ -37,8 +37,9 @@ def migrations() -> list[tuple[int, str]]:
 @functools.cache
 def models() -> tuple[tuple[str, str], ...]:
     """The shared rules of `queries/models/*.sql` (macros: `create or replace macro NAME ...`,
-    NAME the file's name), as (name, text), each after the models it uses: DuckDB resolves a
-    table macro's table functions when the macro is created."""
+    NAME the file's name, or a table of that name rebuilt by every write), as (name, text),
+    each after the models it uses (calls, or reads as a table): DuckDB resolves a table
+    macro's tables and table functions when the macro is created."""
     texts = {
         path.stem: path.read_text(encoding="utf-8")
         for path in sorted((QUERIES_DIR / "models").glob("*.sql"))
@@ -47,7 +48,10 @@ def models() -> tuple[tuple[str, str], ...]:
         name: {
             other
             for other in texts
-            if other != name and re.search(rf"\b{other}\s*\(", re.sub(r"--[^\n]*", "", text))
+            if other != name
+            and re.search(
+                rf"\b{other}\s*\(|\b(?:from|join)\s+{other}\b", re.sub(r"--[^\n]*", "", text)
+            )
         }
         for name, text in texts.items()
     }
@@ -58,6 +62,16 @@ def models() -> tuple[tuple[str, str], ...]:
             raise ValueError(f"queries/models/ use each other in a circle: {sorted(uses)}")
         ordered.extend(ready)
     return tuple((name, texts[name]) for name in ordered)
+
+
+@functools.cache
+def table_models() -> frozenset[str]:
+    """The models that are tables (`create or replace table NAME`), rebuilt on every write."""
+    return frozenset(
+        name
+        for name, text in models()
+        if re.search(rf"^create or replace table {name}\b", text, re.MULTILINE)
+    )
 
 
 def models_digest() -> str:

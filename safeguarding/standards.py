@@ -8,6 +8,7 @@ bind (`$dsl_review_target_days`, `$kcsie_edition`, ...).
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
@@ -202,9 +203,18 @@ def standards_file() -> Path:
 def load(path: Path | None = None) -> Standards:
     path = Path(path) if path else standards_file()
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise StandardsError(f"The standards file {path} does not exist.") from None
+    return _parsed(text, str(path))
+
+
+# A page asks for the standards dozens of times a run; parsing the file each time was a
+# fifth of a warm page. Keyed by the text, so an edited file is read afresh at once.
+@functools.lru_cache(maxsize=16)
+def _parsed(text: str, path: str) -> Standards:
+    try:
+        document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise StandardsError(f"{path} is not valid TOML: {error}. Fix the file.") from None
     return parse(document, path)

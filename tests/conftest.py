@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
+import shutil
 import signal
 import threading
 from pathlib import Path
@@ -62,21 +63,34 @@ def db(tmp_path) -> Path:
     return tmp_path / "trust.duckdb"
 
 
-@pytest.fixture
-def load(db, tmp_path):
-    """load(name, text_or_bytes, **ingest options) -> the FileResult for that file."""
+def loader(db: Path, folder: Path):
+    """load(name, text_or_bytes, **ingest options) -> the FileResult for that file, ingested
+    into `db` (each file written to its own folder under `folder` first)."""
     counter = iter(range(1_000_000))
 
     def _load(name: str, content: str | bytes, **options):
-        folder = tmp_path / f"upload-{next(counter)}"
-        folder.mkdir()
-        path = folder / name
+        upload = folder / f"upload-{next(counter)}"
+        upload.mkdir()
+        path = upload / name
         path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
         options.setdefault("who", "test-runner")
         [result] = ingest_files([path], db=db, **options)
         return result
 
     return _load
+
+
+@pytest.fixture
+def load(db, tmp_path):
+    """load(name, text_or_bytes, **ingest options) -> the FileResult for that file."""
+    return loader(db, tmp_path)
+
+
+def copy_database(template: Path, db: Path) -> None:
+    """A test's own copy of a database built once for many tests (a file copy is a
+    thousandth of the ingests that built it)."""
+    shutil.copyfile(template, db)
+    db.chmod(0o600)
 
 
 @pytest.fixture

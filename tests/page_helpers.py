@@ -38,10 +38,12 @@ def run_page(
         app.session_state["demo_role"] = demo_role
     if demo_academy:
         app.session_state["demo_academy"] = demo_academy
-    app.run()  # the start page first: switching before a first run skips dashboard.py
+    # Opened by its link, as on a fresh server: the page runs alone and signs the viewer in,
+    # scopes and filters as dashboard.py does (session.context), without drawing the start
+    # page first.
     if page_path != "pages/overview.py":
         app.switch_page(page_path)
-        app.run()
+    app.run()
     return app
 
 

@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 import duckdb
 import openpyxl
 import pytest
-from conftest import ACADEMIES_CSV, DATASET_TABLES, quarantine_reasons, rows
+from conftest import (
+    ACADEMIES_CSV,
+    DATASET_TABLES,
+    copy_database,
+    loader,
+    quarantine_reasons,
+    rows,
+)
 
 from safeguarding import exports
 from safeguarding.ingest import reading
@@ -574,9 +581,13 @@ def count(db, table: str) -> int:
     return rows(db, f"select count(*) from {table}")[0][0]
 
 
-@pytest.fixture
-def seeded(load):
-    """A trust with something in every dataset table, so that a change would show."""
+@pytest.fixture(scope="module")
+def seeded_template(tmp_path_factory):
+    """A trust with something in every dataset table, so that a change would show: built once
+    for the module, copied for each test."""
+    folder = tmp_path_factory.mktemp("seeded")
+    db = folder / "trust.duckdb"
+    load = loader(db, folder)
     assert load("academies.csv", ACADEMIES_CSV).status == "loaded"
     for name, text in (
         ("seed-concerns.csv", concerns_csv(concern(900_001), concern(900_002, academy="ELM"))),
@@ -594,6 +605,13 @@ def seeded(load):
     ):
         result = load(name, text)
         assert result.status == "loaded", result.message
+    return db
+
+
+@pytest.fixture
+def seeded(seeded_template, db, load):
+    """load(...) into a copy of the seeded trust."""
+    copy_database(seeded_template, db)
     return load
 
 

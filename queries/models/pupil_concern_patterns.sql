@@ -15,16 +15,17 @@
 --   is_mentor_contact_recent (within $mentor_contact_days days before the as-of date)
 -- Columns: as_of_on, academy_code, pupil_ref, and those above.
 create or replace macro pupil_concern_patterns(windows, standards) as table
-    with terms as (
-        select distinct term_start_on
+    -- Each day's term: the one that started last on or before it. An equality join on the day
+    -- is several times faster than an as-of join on the term starts.
+    with day_terms as (
+        select day, max(term_start_on) over (order by day) as term_start_on
         from calendar_days
-        where term_start_on is not null
     ),
 
     concerns_in_terms as (
-        select concerns.*, terms.term_start_on
+        select concerns.*, day_terms.term_start_on
         from concern_reviews(windows, standards) as concerns
-        asof left join terms on concerns.logged_at::date >= terms.term_start_on
+        left join day_terms on day_terms.day = concerns.logged_at::date
     ),
 
     per_term as (

@@ -37,7 +37,7 @@ create or replace macro referral_pupils(windows) as table
                     then known_referrals.nfa_reconsidered_on
             end as nfa_reconsidered_on
         from known_referrals
-        left join concerns_versions as concerns
+        left join referred_concern_pupils as concerns
             on concerns.academy_code = known_referrals.academy_code
             and concerns.concern_id = known_referrals.concern_id
             and is_known(concerns.known_from, concerns.known_until, known_referrals.known_at)

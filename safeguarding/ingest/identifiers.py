@@ -101,6 +101,22 @@ def identifying_header(header: str) -> str | None:
 
 # Every detector needs a digit or an "@" (as re's \d sees digits): a value with neither is none.
 _MAYBE_IDENTIFIER = re.compile(r"[\d@]")
+# A value no detector can match has none of these shapes (each detector above needs its own:
+# a UPN's, an e-mail's, a postcode's, an NI number's, or ten phone characters). Dates with a
+# time, record ids and counts have none, so most values are judged by this one pattern.
+_ANY_SHAPE = re.compile(
+    "|".join(
+        f"(?:{pattern})"
+        for pattern in (
+            _UPN_SHAPE.pattern,
+            _EMAIL.pattern,
+            _POSTCODE.pattern,
+            _NI_NUMBER.pattern,
+            r"[\d\s()+-]{10,}",
+        )
+    ),
+    re.I,
+)
 
 
 def identifier_kind(values: Iterable[str | None]) -> str | None:
@@ -115,6 +131,9 @@ def identifier_kind(values: Iterable[str | None]) -> str | None:
         return None
     # Each distinct value is judged once; values that no detector can match are skipped.
     candidates = Counter(v for v in sample if _MAYBE_IDENTIFIER.search(v))
+    if sum(candidates.values()) * 2 <= len(sample):
+        return None
+    candidates = Counter({v: n for v, n in candidates.items() if _ANY_SHAPE.fullmatch(v)})
     if sum(candidates.values()) * 2 <= len(sample):
         return None
     for kind, looks_like in DETECTORS:

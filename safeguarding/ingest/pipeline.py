@@ -7,6 +7,7 @@ page both call `ingest_files`, so they behave identically.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import getpass
 import hashlib
@@ -153,7 +154,8 @@ def ingest_files(
         with database.writer(db, wait_seconds=wait_seconds, after_write=refresh_calendar) as con:
             _create_session_objects(con, aliases)
             batch = _Batch(con, context, results)
-            for file_no, upload in enumerate(uploads):
+            for file_no in _processing_order(uploads, context):
+                upload = uploads[file_no]
 
                 def report(fraction: float, stage: str, name=upload.name) -> None:
                     if progress:
@@ -175,6 +177,46 @@ def ingest_files(
                     message=refusal.message(upload.name),
                 )
     return results  # type: ignore[return-value]  # every entry is filled in
+
+
+# The order in which files of different datasets, given next to each other, are processed:
+# staff before the training that names them.
+PROCESSING_ORDER = ("staff", "training", "concerns", "referrals", "transfers", "policies")
+
+
+def _processing_order(uploads: list[Upload], context: _Context) -> list[int]:
+    """The files' positions in the order they are processed: a trust's folder lists each
+    academy's exports together (concerns, policies, referrals, ...), and files of one dataset
+    next to each other are staged as one batch (three times quicker at 100 academies). So each
+    run of files between two fixed points is sorted by dataset, keeping the given order within
+    a dataset (a later file of the same records still wins). An academies file, and a file
+    whose dataset its first line does not show (a workbook, say), stays where it was given,
+    and nothing moves across it."""
+    order: list[int] = []
+    run: list[tuple[int, int]] = []
+    for file_no, upload in enumerate(uploads):
+        dataset = context.dataset or _dataset_from_first_line(upload, context.aliases)
+        if dataset in PROCESSING_ORDER:
+            run.append((PROCESSING_ORDER.index(dataset), file_no))
+            continue
+        order.extend(file_no for _, file_no in sorted(run))
+        run = []
+        order.append(file_no)
+    order.extend(file_no for _, file_no in sorted(run))
+    return order
+
+
+def _dataset_from_first_line(upload: Upload, aliases: Aliases) -> str | None:
+    """The dataset a CSV's header line shows, or None (not a plain CSV, or no clear header):
+    only a guess for the order; the file is read and checked in full later."""
+    if upload.data[:4] == b"PK\x03\x04" or upload.name.lower().endswith((".xlsx", ".xlsm")):
+        return None
+    first_line = upload.data[:65536].split(b"\n", 1)[0].removeprefix(b"\xef\xbb\xbf")
+    try:
+        header = next(csv.reader([first_line.decode("utf-8").removesuffix("\r")]), [])
+        return map_headers([h.strip() for h in header], aliases, None).dataset
+    except Exception:  # any doubt keeps the file where it was given
+        return None
 
 
 def _must_stop(exc: Exception) -> bool:
