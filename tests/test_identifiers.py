@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from conftest import rows, table_checksums
 
-from safeguarding.ingest.identifiers import identifier_kind, is_valid_upn, upn_check_letter
+from safeguarding.ingest.identifiers import (
+    _ANY_SHAPE,
+    DETECTORS,
+    identifier_kind,
+    is_valid_upn,
+    upn_check_letter,
+)
 
 # The worked example of a valid UPN published with python-stdnum's UPN module (DfE rules).
 KNOWN_VALID_UPN = "B801200005001"
@@ -97,3 +105,45 @@ def test_sql_and_python_upn_checks_agree(trust):
     expected_lines = {i + 2 for i, value in enumerate(candidates) if is_valid_upn(value)}
     assert expected_lines == {2, 5, 6}
     assert quarantined_lines == expected_lines
+
+
+def test_every_value_a_detector_accepts_has_one_of_the_shapes_checked_first():
+    """identifier_kind judges only values of some identifier's shape: a value a detector
+    accepts but the shape check dropped would let a column of identifiers through."""
+    rng = random.Random(11)
+    upns = []
+    for _ in range(200):
+        body = "".join(rng.choice("0123456789") for _ in range(11)) + rng.choice("0123456789AB")
+        upns.append(upn_check_letter(body) + body)
+    accepted = [
+        *upns,
+        *(u.lower() for u in upns[:20]),
+        "someone@example.org",
+        "x@y.co.uk",
+        "a.b+c@d-e.example",
+        "SW1A 1AA",
+        "m1 1ae",
+        "B338TH",
+        "GIR 0AA",
+        "AB123456C",
+        "JG 10 33 70 A",
+        "jg103370a",
+        "07700 900123",
+        "07700900123",
+        "+44 20 7946 0000",
+        "(01632) 960 001",
+        "0044 1632 960001",
+        "0121-496-0000",
+    ]
+    for value in accepted:
+        kinds = [kind for kind, looks_like in DETECTORS if looks_like(value)]
+        assert kinds, value  # the examples are identifiers
+        assert _ANY_SHAPE.fullmatch(value), value
+
+
+@pytest.mark.parametrize(
+    "value", ["2026-03-02 09:00", "CON-OAK-000123", "300", "2026-03-02", "neglect", "STF-OAK-1"]
+)
+def test_values_that_are_no_identifier_are_dropped_by_the_shape_check_or_by_every_detector(value):
+    assert not any(looks_like(value) for _, looks_like in DETECTORS)
+    assert identifier_kind([value] * 5) is None

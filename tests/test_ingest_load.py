@@ -10,11 +10,13 @@ import time
 
 import duckdb
 import pytest
-from conftest import ACADEMIES_CSV, TODAY, quarantine_reasons, rows, table_checksums
+from conftest import ACADEMIES_CSV, NOW, TODAY, quarantine_reasons, rows, table_checksums
 
 from safeguarding import cli, database, sql
 from safeguarding.calendar import refresh_calendar
-from safeguarding.ingest import ingest_files
+from safeguarding.ingest import ingest_files, pipeline
+from safeguarding.ingest.aliases import load_aliases
+from safeguarding.ingest.pipeline import Upload
 
 CONCERNS = "academy_code,concern_id,pupil_ref,logged_at,category,outcome\n"
 
@@ -270,3 +272,42 @@ def test_a_database_from_a_newer_schema_is_refused(db, monkeypatch):
         con.execute("insert into schema_version values (99, now())")
     with pytest.raises(RuntimeError, match="newer version"), database.writer(db):
         pass
+
+
+STAFF = "academy_code,staff_ref,role,start_date\n"
+
+
+def _uploads(*names: str) -> list[Upload]:
+    headers = {"academies": ACADEMIES_CSV, "concerns": CONCERNS, "staff": STAFF}
+    return [Upload(name, headers[name.split("-")[-1].split(".")[0]].encode()) for name in names]
+
+
+def test_files_of_one_dataset_are_processed_together_in_the_order_given():
+    """A trust's folder lists each academy's exports together; each run between fixed points
+    (an academies file, a file whose first line shows no dataset) is sorted by dataset,
+    staff before concerns, keeping the given order within a dataset."""
+    uploads = _uploads(
+        "academies.csv", "OAK-concerns.csv", "OAK-staff.csv", "ELM-concerns.csv", "ELM-staff.csv"
+    )
+    context = pipeline._Context(None, None, "t", TODAY, NOW, load_aliases())
+    assert pipeline._processing_order(uploads, context) == [0, 2, 4, 1, 3]
+    workbook = Upload("OAK-extra.xlsx", b"PK\x03\x04 not read for the order")
+    with_fixed_points = [*uploads[1:3], workbook, *uploads[3:], uploads[0], uploads[1]]
+    assert pipeline._processing_order(with_fixed_points, context) == [1, 0, 2, 4, 3, 5, 6]
+
+
+def test_a_later_file_of_the_same_records_still_wins_when_another_dataset_comes_between(
+    trust, db, tmp_path
+):
+    first, staff, second = (tmp_path / n for n in ("c1.csv", "s.csv", "c2.csv"))
+    first.write_text(CONCERNS + "OAK,C1,P1,2026-03-02,neglect,\n")
+    staff.write_text(STAFF + "OAK,STF-1,teacher,2020-01-01\n")
+    second.write_text(CONCERNS + "OAK,C1,P1,2026-03-02,child_sexual_exploitation,\n")
+    results = ingest_files([first, staff, second], db=db, today=TODAY)
+    assert [r.file_name for r in results] == ["c1.csv", "s.csv", "c2.csv"]
+    assert [r.status for r in results] == ["loaded"] * 3
+    assert rows(db, "select category from concerns") == [("child_sexual_exploitation",)]
+    logged = rows(
+        db, "select file_name from ingest_log where file_name <> 'academies.csv' order by ingest_id"
+    )
+    assert [name for (name,) in logged if name != "academies.csv"] == ["s.csv", "c1.csv", "c2.csv"]

@@ -347,3 +347,40 @@ def test_windows_and_event_dates(events_db):
             ("concern_logged", d("2024-05-01"), d("2025-05-30"), 5),
             ("referral_made", d("2024-02-29"), d("2025-06-04"), 8),
         ]
+
+
+def test_referral_pupils_find_the_pupil_through_the_concern_as_it_was_known(tmp_path):
+    """A referral without its own pupil_ref is about its concern's pupil, as that concern was
+    known at the knowledge time: the table model referred_concern_pupils keeps every version of
+    each concern a referral names, and no other concern."""
+    corrected_at = dt.datetime(2025, 5, 20, 9, 0)
+    db = build(
+        tmp_path,
+        concerns=[
+            {"concern_id": "C1", "pupil_ref": "PUP-FIRST", "known_until": corrected_at},
+            {"concern_id": "C1", "pupil_ref": "PUP-CORRECTED", "known_from": corrected_at},
+            {"concern_id": "C2", "pupil_ref": "PUP-OTHER"},
+            {"concern_id": "C3", "pupil_ref": "PUP-NEVER-REFERRED"},
+        ],
+        referrals=[
+            {"referral_id": "R1", "concern_id": "C1", "pupil_ref": None},
+            {"referral_id": "R2", "concern_id": "C2", "pupil_ref": "PUP-OWN"},
+            {"referral_id": "R3", "concern_id": None, "pupil_ref": None},
+        ],
+    )
+    query = "select referral_id, pupil_ref from referral_pupils($windows) order by all"
+    with database.reader(db) as con:
+        answers = {
+            known_at: con.execute(
+                query, {"windows": bind([Window.ending(AS_OF, known_at=known_at)])}
+            ).fetchall()
+            for known_at in (corrected_at - dt.timedelta(hours=1), None)
+        }
+        referred = con.execute(
+            "select concern_id, pupil_ref from referred_concern_pupils order by all"
+        ).fetchall()
+    assert list(answers.values()) == [
+        [("R1", "PUP-FIRST"), ("R2", "PUP-OWN"), ("R3", None)],
+        [("R1", "PUP-CORRECTED"), ("R2", "PUP-OWN"), ("R3", None)],
+    ]
+    assert referred == [("C1", "PUP-CORRECTED"), ("C1", "PUP-FIRST"), ("C2", "PUP-OTHER")]

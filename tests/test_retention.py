@@ -143,13 +143,18 @@ def test_erasing_one_pupil_removes_their_records_everywhere_and_nothing_else(tmp
         referrals=[
             {"referral_id": "R1", "pupil_ref": "P-ELM1", "academy_code": "ELM"},
             {"referral_id": "R2", "pupil_ref": "P-OAK2", "trust_pupil_ref": other},
+            {"referral_id": "R3", "pupil_ref": None, "concern_id": "C1"},  # about C1's pupil
         ],
         transfers=[{"trust_pupil_ref": child, "left_on": "2025-07-22", "to_academy_code": "ELM"}],
     )  # fmt: skip
     summary = retention.erase_pupil(db, child)
-    assert summary["reason"] == "erasure" and summary["rows"] == 3
+    assert summary["reason"] == "erasure" and summary["rows"] == 4
     assert [r[1] for r in _versions(db, "concerns_versions")] == ["C3"]
-    assert [r[1] for r in _versions(db, "referrals_versions")] == ["R1", "R2"]  # R1: P-ELM1
+    # R3 names no pupil: it is about C1's, so it goes with C1
+    assert [r[1] for r in _versions(db, "referrals_versions")] == ["R1", "R2"]
+    # and the table that found R3's pupil through C1 was rebuilt without it
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select * from referred_concern_pupils").fetchall() == []
     assert _versions(db, "transfers_versions") == []
     # the academy pseudonym erases what carries it (R1 names the child only by P-ELM1)
     retention.erase_pupil(db, "P-ELM1")
