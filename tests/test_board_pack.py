@@ -4,6 +4,7 @@ for governor roles, a local governor's pack holding no other academy, no formula
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import math
 import re
@@ -134,10 +135,25 @@ AUTUMN_2026 = (dt.date(2026, 9, 1), dt.date(2026, 12, 31))
 
 
 def pack(db: Path, role: str, academy: str | None = None, **options) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(pack_bytes(db, role, academy, **options)))
+
+
+def pack_bytes(db: Path, role: str, academy: str | None = None, **options) -> bytes:
     as_of = AS_OF if role == "trust_lead" else GOVERNOR_AS_OF
     with duckdb.connect(str(db), read_only=True) as con:
-        content = board_pack.build_board_pack(con, as_of, role, academy, **options)
-    return openpyxl.load_workbook(io.BytesIO(content))
+        return board_pack.build_board_pack(con, as_of, role, academy, **options)
+
+
+@functools.cache
+def _shared_pack_bytes(db: Path, role: str, academy: str | None) -> bytes:
+    return pack_bytes(db, role, academy)
+
+
+def shared_pack(db: Path, role: str, academy: str | None = None) -> openpyxl.Workbook:
+    """pack(), built once per database, role and academy for the tests that change nothing
+    (no config, no patched setting): this module's databases never change. Each call gets a
+    workbook of its own."""
+    return openpyxl.load_workbook(io.BytesIO(_shared_pack_bytes(db, role, academy)))
 
 
 def computed(db: Path):
@@ -217,7 +233,7 @@ def test_the_commitments_sheet_lists_every_promise_measured_or_not(small_db, rol
     from safeguarding import commitments
 
     [mapping] = commitments.load_all().values()
-    listed = commitment_rows(pack(small_db, role))
+    listed = commitment_rows(shared_pack(small_db, role))
     assert [r["Promise"] for r in listed] == [c.promise for c in mapping.commitments]
     unmeasured = [r for r in listed if r["RAG"] == "Not measured"]
     assert len(unmeasured) == len(mapping.commitments) - len(mapping.measured)
@@ -232,7 +248,7 @@ def test_the_commitments_sheet_lists_every_promise_measured_or_not(small_db, rol
 
 
 def test_numbers_stay_numbers(small_db):
-    figures = area_figures(pack(small_db, "trust_lead"))
+    figures = area_figures(shared_pack(small_db, "trust_lead"))
     assert isinstance(figures[("QZB", "concerns_logged")][0], int)
     assert isinstance(figures[("QZA", "safeguarding_training_in_date_pct")][0], float)
     assert isinstance(figures[("QZA", "safeguarding_training_in_date_pct")][1], int)
@@ -241,7 +257,7 @@ def test_numbers_stay_numbers(small_db):
 def test_the_governor_pack_hides_small_counts_and_what_would_reveal_them(small_db):
     """As in the fixture's docstring: QZA's 3 concerns and 3 referrals are c, and QZB's 12
     concerns and 7 referrals are c too so the TRUST totals give neither away."""
-    book = pack(small_db, "governor")
+    book = shared_pack(small_db, "governor")
     assert book.sheetnames == GOVERNOR_SHEETS
     figures = area_figures(book)
     concerns = {code: figures[(code, "concerns_logged")][0] for code in ("QZA", "QZB", "QZC")}
@@ -281,15 +297,15 @@ def _as_read(value):
 
 def test_governor_packs_hold_no_pupil_or_staff_rows(small_db):
     for role, academy in (("governor", None), ("local_governor", "QZA")):
-        texts = every_text(pack(small_db, role, academy))
+        texts = every_text(shared_pack(small_db, role, academy))
         refs = [t for t in texts if RECORD_REF.search(t)]
         assert refs == [], role
-    lead = every_text(pack(small_db, "trust_lead"))
+    lead = every_text(shared_pack(small_db, "trust_lead"))
     assert "PA001" in lead  # the trust lead's lists carry pseudonymous references
 
 
 def test_a_local_governor_pack_holds_no_other_academy(small_db):
-    book = pack(small_db, "local_governor", "QZA")
+    book = shared_pack(small_db, "local_governor", "QZA")
     texts = every_text(book)
     for other in ("QZB", "QZC", "Beta Secondary", "Gamma"):
         assert not [t for t in texts if other in t], other
@@ -298,7 +314,7 @@ def test_a_local_governor_pack_holds_no_other_academy(small_db):
     assert {code for code, _ in figures} == {"QZA", "TRUST"}
     # The trust totals cover every academy, and the academy is hidden as in the governors'
     # pack: the same figure is suppressed the same way in both.
-    governors = area_figures(pack(small_db, "governor"))
+    governors = area_figures(shared_pack(small_db, "governor"))
     for key, shown in figures.items():
         assert governors[key] == shown, key
     assert figures[("TRUST", "concerns_logged")][0] == 15
@@ -311,22 +327,22 @@ def test_a_local_governor_pack_holds_no_other_academy(small_db):
 
 def test_no_cell_holds_a_formula_even_from_planted_text(small_db):
     for role, academy in (("trust_lead", None), ("governor", None), ("local_governor", "QZC")):
-        book = pack(small_db, role, academy)
+        book = shared_pack(small_db, role, academy)
         for sheet in book:
             for row in sheet.iter_rows():
                 for cell in row:
                     assert cell.data_type != "f", (role, sheet.title, cell.coordinate, cell.value)
                     if isinstance(cell.value, str):
                         assert not cell.value.startswith(("=", "+", "-", "@", "\t", "\r", "\n"))
-    lead = every_text(pack(small_db, "trust_lead"))
+    lead = every_text(shared_pack(small_db, "trust_lead"))
     for planted in PLANTED:
         assert "'" + planted in lead, planted  # shown, as text
-    local = every_text(pack(small_db, "local_governor", "QZC"))
+    local = every_text(shared_pack(small_db, "local_governor", "QZC"))
     assert any(t.startswith("'=HYPERLINK") and "Gamma" in t for t in local)
 
 
 def test_each_area_sheet_and_the_trends_have_a_chart_of_plain_values(small_db):
-    book = pack(small_db, "governor")
+    book = shared_pack(small_db, "governor")
     for title in (*AREA_SHEETS, "Trends"):
         sheet = book[title]
         assert len(sheet._charts) == 1, title
@@ -338,7 +354,7 @@ def test_each_area_sheet_and_the_trends_have_a_chart_of_plain_values(small_db):
 
 
 def test_the_trends_sheet_matches_the_term_series(small_db):
-    book = pack(small_db, "trust_lead")
+    book = shared_pack(small_db, "trust_lead")
     sheet = book["Trends"]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[4][0] == "Trust total"
@@ -355,7 +371,7 @@ def test_the_trends_sheet_matches_the_term_series(small_db):
 
 
 def test_the_definitions_sheet_lists_every_metric(small_db):
-    sheet = pack(small_db, "governor")["Definitions"]
+    sheet = shared_pack(small_db, "governor")["Definitions"]
     ids = [row[0] for row in sheet.iter_rows(min_row=5, values_only=True)]
     from safeguarding import metrics_definitions
 
@@ -390,7 +406,7 @@ def test_kcsie_read_before_the_edition_came_into_force_is_not_applicable(small_d
     """No one in the fixture has read KCSIE, so the query gives 0 % every term; but KCSIE 2025
     (the current edition) came into force on 1 September 2025: the terms ending before that are
     n/a, not 0 (the chart data left blank), and the sheet says what n/a means, once."""
-    sheet = pack(small_db, role)["Trends"]
+    sheet = shared_pack(small_db, role)["Trends"]
     block = trends_rows(sheet)
     terms = block["Metric"]
     before = [t.startswith(("Autumn 2024/25", "Spring 2024/25", "Summer 2024/25")) for t in terms]
@@ -486,7 +502,7 @@ def test_a_broken_trust_file_is_reported_with_its_name(small_db, tmp_path, monke
 def test_record_lists_show_labels_not_codes(small_db):
     """Staff training due: every fixture member of staff without training. Roles, safeguarding
     roles, statuses and yes/no as a person reads them; headings too."""
-    sheet = pack(small_db, "trust_lead")[board_pack.LIST_SHEETS["staff_training_due_list"]]
+    sheet = shared_pack(small_db, "trust_lead")[board_pack.LIST_SHEETS["staff_training_due_list"]]
     rows = list(sheet.iter_rows(min_row=4, values_only=True))
     header = list(rows[0])
     assert header[:5] == ["Academy code", "Staff ref", "Role", "Safeguarding role", "Governor"]
@@ -667,7 +683,7 @@ def test_the_demo_local_governor_pack_names_one_academy(demo_db):
         codes = metrics.academy_codes(con)
         names = dict(con.execute("select academy_code, academy_name from academies").fetchall())
     mine, others = codes[0], codes[1:]
-    texts = every_text(pack(demo_db, "local_governor", mine))
+    texts = every_text(shared_pack(demo_db, "local_governor", mine))
     for other in others:
         leaks = [t for t in texts if other in t or names[other] in t]
         assert leaks == [], other
