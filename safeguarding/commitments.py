@@ -331,7 +331,11 @@ def trend_points(
     (a number, "c" or None), is_partial. A period before the metric applied (a KCSIE edition
     not yet in force) has None: not applicable, never a 0."""
     rows = series[(series["metric"] == metric_id) & (series["academy_code"] == code)]
-    values = {pd.Timestamp(r.as_of_on).date(): r.value for r in rows.itertuples(index=False)}
+    days = (pd.Timestamp(day).date() for day in rows["as_of_on"])
+    return _points(periods, metric_id, dict(zip(days, rows["value"], strict=True)))
+
+
+def _points(periods: list[Period], metric_id: str, values: dict[dt.date, Any]) -> pd.DataFrame:
     applies = metrics_definitions.applies_from(metric_id, standards.load())
     if applies is not None:
         values = {day: v for day, v in values.items() if applies.applies_at(day)}
@@ -378,12 +382,14 @@ def scorecard(
     current = {
         row.metric: row for row in values[values["academy_code"] == code].itertuples(index=False)
     }
-    # Split once: filtering the whole series for each of forty metrics was most of a warm page.
-    by_metric = (
-        dict(tuple(series[series["academy_code"] == code].groupby("metric", sort=False)))
-        if series is not None and periods
-        else {}
-    )
+    # One pass over the series: filtering it for each of forty metrics was most of a warm page.
+    by_metric: dict[str, dict[dt.date, Any]] = {}
+    if series is not None and periods:
+        mine = series[series["academy_code"] == code]
+        for metric_id, day, value in zip(
+            mine["metric"], mine["as_of_on"], mine["value"], strict=True
+        ):
+            by_metric.setdefault(metric_id, {})[pd.Timestamp(day).date()] = value
     rows = []
     for commitment in mapping.commitments:
         for metric_id in commitment.metrics:
@@ -393,7 +399,7 @@ def scorecard(
             numerator = figure.numerator if figure is not None else None
             denominator = figure.denominator if figure is not None else None
             points = (
-                trend_points(by_metric.get(metric_id, series.iloc[:0]), periods, metric_id, code)
+                _points(periods, metric_id, by_metric.get(metric_id, {}))
                 if series is not None and periods
                 else pd.DataFrame(columns=["label", "as_of_on", "value", "is_partial"])
             )
