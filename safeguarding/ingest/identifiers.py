@@ -102,8 +102,9 @@ def identifying_header(header: str) -> str | None:
 # Every detector needs a digit or an "@" (as re's \d sees digits): a value with neither is none.
 _MAYBE_IDENTIFIER = re.compile(r"[\d@]")
 # A value no detector can match has none of these shapes (each detector above needs its own:
-# a UPN's, an e-mail's, a postcode's, an NI number's, or ten phone characters). Dates with a
-# time, record ids and counts have none, so most values are judged by this one pattern.
+# a UPN's, an e-mail's, a postcode's, an NI number's, or ten phone characters whose first digit
+# is a 0 or a +). Dates, record ids and counts have none, so most values are judged by this
+# one pattern.
 _ANY_SHAPE = re.compile(
     "|".join(
         f"(?:{pattern})"
@@ -112,7 +113,7 @@ _ANY_SHAPE = re.compile(
             _EMAIL.pattern,
             _POSTCODE.pattern,
             _NI_NUMBER.pattern,
-            r"[\d\s()+-]{10,}",
+            r"[\s()-]*[+0][\d\s()+-]{9,}",
         )
     ),
     re.I,
