@@ -154,9 +154,11 @@ for column, (rag, label) in zip(
         if promise["rag"] == rag
         or (rag is None and promise["rag"] == metrics_definitions.NOT_COLLECTED)
     )
+    # Short label and a bare count: five tiles side by side cut "Promises on target" and
+    # "20 of 34" to "Promises …" and "20 …" at a laptop's width; the total is said below.
     column.metric(
-        f"Promises {label.lower()}",
-        f"{count} of {total}",
+        label,
+        f"{count}",
         border=True,
         help="A promise is on target only when every figure that measures it is. "
         "Figures without a target, with no cases or not collected count as no figure. "
